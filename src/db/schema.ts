@@ -1,0 +1,120 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * One row per provider event, unique per (source, event_key): the database, not memory, is what
+ * makes a redelivered webhook a duplicate. `receipt` is a per-request nonce that lets the D1
+ * driver attach outbox rows only to an inbox row its own batch created.
+ */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    eventKey: text('event_key').notNull(),
+    eventType: text('event_type').notNull(),
+    account: text('account'),
+    receivedAt: integer('received_at').notNull(),
+    payload: text('payload'),
+    state: text('state', { enum: ['mapped', 'ignored', 'compliance', 'redacted'] }).notNull(),
+    reason: text('reason'),
+    receipt: text('receipt').notNull(),
+  },
+  (t) => [
+    uniqueIndex('inbox_source_event_key').on(t.source, t.eventKey),
+    index('inbox_received_at').on(t.receivedAt),
+    index('inbox_account').on(t.source, t.account),
+  ],
+);
+
+export const outboxStates = ['pending', 'delivered', 'not_attributed', 'skipped', 'dead'] as const;
+export type OutboxState = (typeof outboxStates)[number];
+
+/**
+ * One row per Dub call to make. `idempotency_key` is unique so two events producing the same
+ * effect (a subscription checkout and its first invoice) leave one row. A row is claimed by
+ * setting `lease_until`; an expired lease means its dispatcher died and the row is due again.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    inboxId: integer('inbox_id')
+      .notNull()
+      .references(() => inbox.id),
+    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    kind: text('kind', { enum: ['lead', 'sale', 'customer', 'refund'] }).notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    customerKey: text('customer_key'),
+    command: text('command').notNull(),
+    state: text('state', { enum: outboxStates }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    leaseUntil: integer('lease_until'),
+    lastError: text('last_error'),
+    deliveredAt: integer('delivered_at'),
+    response: text('response'),
+  },
+  (t) => [
+    uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
+    index('outbox_due').on(t.state, t.nextAttemptAt),
+    index('outbox_inbox').on(t.inboxId),
+    index('outbox_customer').on(t.customerKey, t.state),
+  ],
+);
+
+/** Provider customer id -> the customerExternalId Dub knows (lets renewals reach the right customer). */
+export const customerLinks = sqliteTable(
+  'customer_links',
+  {
+    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    providerCustomerId: text('provider_customer_id').notNull(),
+    externalId: text('external_id').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.providerCustomerId] })],
+);
+
+/** Audit trail of Shopify compliance requests carried out (redactions, data requests). */
+export const complianceLog = sqliteTable('compliance_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  inboxId: integer('inbox_id').notNull(),
+  action: text('action').notNull(),
+  shop: text('shop').notNull(),
+  scrubbedInbox: integer('scrubbed_inbox').notNull().default(0),
+  scrubbedOutbox: integer('scrubbed_outbox').notNull().default(0),
+  at: integer('at').notNull(),
+});
+
+export type InboxRow = typeof inbox.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Every sale the bridge recorded: the invoiceId it sends to Dub, the amount, and the provider
+ * references a later refund may carry instead. `refunded_sent` (Dub units) is what refunds have
+ * already taken off, so a redelivered or reordered cumulative refund never subtracts twice.
+ */
+export const saleLedger = sqliteTable(
+  'sale_ledger',
+  {
+    invoiceId: text('invoice_id').primaryKey(),
+    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    outboxId: integer('outbox_id').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    paymentIntent: text('payment_intent'),
+    stripeInvoice: text('stripe_invoice'),
+    checkoutSession: text('checkout_session'),
+    charge: text('charge'),
+    shopifyOrderId: text('shopify_order_id'),
+    refundedSent: integer('refunded_sent').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('sale_ledger_payment_intent').on(t.paymentIntent),
+    index('sale_ledger_stripe_invoice').on(t.stripeInvoice),
+    index('sale_ledger_charge').on(t.charge),
+  ],
+);
+
+export type SaleLedgerRow = typeof saleLedger.$inferSelect;

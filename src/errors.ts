@@ -1,0 +1,33 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The closed set of error codes the HTTP API answers with, each mapped to one status. */
+export const errorStatus = {
+  payload_too_large: 413,
+  missing_signature: 400,
+  invalid_signature: 401,
+  malformed_json: 400,
+  invalid_payload: 400,
+  missing_header: 400,
+  source_not_configured: 503,
+  unauthorized: 401,
+  not_found: 404,
+  storage_unavailable: 503,
+  internal_error: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** An error the HTTP layer turns into `{ error: { code, message, requestId } }` with its status. */
+export class BridgeError extends Error {
+  override readonly name = 'BridgeError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): ContentfulStatusCode {
+    return errorStatus[this.code];
+  }
+}

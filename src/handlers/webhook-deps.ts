@@ -1,0 +1,12 @@
+import type { Context } from 'hono';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { IngestDeps, IngestResult } from '../pipeline/ingest.js';
+
+/** What the webhook handlers need; composed by the runtime (Node or Workers). */
+export interface WebhookDeps extends IngestDeps {
+  metrics: Metrics;
+  logger: Logger;
+  /** Starts delivery once the ack is decided (in-process on Node, `waitUntil` on Workers). */
+  afterAck: (c: Context, result: IngestResult) => void;
+}

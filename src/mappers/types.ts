@@ -1,0 +1,52 @@
+import type { DubCommand } from '../dub/commands.js';
+
+/** A learned link from a provider's customer id to the customerExternalId Dub knows. */
+export interface CustomerLink {
+  source: 'stripe' | 'shopify';
+  providerCustomerId: string;
+  externalId: string;
+}
+
+/** Shopify compliance work the pipeline carries out in the store (no Dub call). */
+export type ComplianceAction =
+  | { action: 'data_request'; shop: string; customerId: string | null; email: string | null }
+  | { action: 'redact_customer'; shop: string; customerId: string | null; email: string | null }
+  | { action: 'redact_shop'; shop: string };
+
+/** What a mapper decided for one provider event. Mappers are pure: no I/O, no clock, no env. */
+export type MapResult =
+  | { outcome: 'commands'; commands: DubCommand[]; links: CustomerLink[] }
+  | { outcome: 'ignored'; reason: string; links: CustomerLink[] }
+  | { outcome: 'compliance'; compliance: ComplianceAction };
+
+/** Settings and looked-up facts a mapper may use; gathered by the pipeline before mapping. */
+export interface MapContext {
+  /** `TEST_EVENTS`: forward Stripe `livemode: false` / Shopify `test: true` orders, or skip them. */
+  testEvents: 'forward' | 'skip';
+  /**
+   * The customer-link table's answer for the event's provider customer id (Stripe `cus_…`),
+   * looked up by the pipeline before mapping; undefined when there is no link.
+   */
+  linkedExternalId?: string | undefined;
+}
+
+export const ignored = (reason: string, links: CustomerLink[] = []): MapResult => ({
+  outcome: 'ignored',
+  reason,
+  links,
+});
+
+export const commands = (list: DubCommand[], links: CustomerLink[] = []): MapResult => ({
+  outcome: 'commands',
+  commands: list,
+  links,
+});
+
+/** Every command carries `metadata.source = "dub-bridge"` plus the provider ids it came from. */
+export function bridgeMetadata(ids: Record<string, string | number | null | undefined>): Record<string, unknown> {
+  const metadata: Record<string, unknown> = { source: 'dub-bridge' };
+  for (const [key, value] of Object.entries(ids)) {
+    if (value !== null && value !== undefined && value !== '') metadata[key] = value;
+  }
+  return metadata;
+}

@@ -1,0 +1,86 @@
+import { dubCommand, type DubCommand } from '../dub/commands.js';
+import { DubTransportError, type DubClient, type DubResponse } from '../dub/client.js';
+import type { Store } from '../db/store.js';
+import { done, failed, type DeliveryOutcome } from './outcome.js';
+import { executeRefund } from './refund.js';
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/** Dub's error body `{error: {code, message}}`, shortened for storage. */
+export function describeResponse(response: DubResponse): string {
+  const body = response.body as { error?: { code?: string; message?: string } } | null;
+  if (body && typeof body === 'object' && body.error) {
+    return `${response.status} ${body.error.code ?? ''}: ${body.error.message ?? ''}`.trim();
+  }
+  return `${response.status} ${typeof body === 'string' ? body : JSON.stringify(body)}`.slice(0, 500);
+}
+
+export function httpFailure(response: DubResponse): DeliveryOutcome {
+  return failed({
+    kind: 'http',
+    status: response.status,
+    message: describeResponse(response),
+    retryAfterMs: response.retryAfterMs,
+  });
+}
+
+/** A short record of what Dub answered, kept on the outbox row (no personal data). */
+function summarize(response: DubResponse, extra: Record<string, unknown> = {}): string {
+  const body = (response.body ?? {}) as Record<string, unknown>;
+  const pick = (value: unknown) => (value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value);
+  return JSON.stringify({
+    status: response.status,
+    ...(body.sale !== undefined ? { sale: body.sale === null ? null : 'recorded' } : {}),
+    ...(body.customer !== undefined ? { customer: pick(body.customer) } : {}),
+    ...(body.click !== undefined ? { click: pick(body.click) } : {}),
+    ...extra,
+  });
+}
+
+export interface ExecuteDeps {
+  client: DubClient;
+  store: Store;
+}
+
+/**
+ * Runs one stored command against Dub and says what happened. Never throws for Dub's answers or
+ * transport failures: they become a DeliveryOutcome the dispatcher acts on.
+ */
+export async function executeCommand(raw: string, deps: ExecuteDeps): Promise<DeliveryOutcome> {
+  const parsed = dubCommand.safeParse(JSON.parse(raw));
+  if (!parsed.success) {
+    return failed({ kind: 'invalid', message: `stored command is invalid: ${parsed.error.issues[0]?.message}` });
+  }
+  try {
+    return await run(parsed.data, deps);
+  } catch (error) {
+    if (error instanceof DubTransportError) return failed({ kind: error.kind, message: error.message });
+    throw error;
+  }
+}
+
+async function run(command: DubCommand, { client, store }: ExecuteDeps): Promise<DeliveryOutcome> {
+  switch (command.kind) {
+    case 'lead': {
+      const response = await client.trackLead(command.body);
+      return isSuccess(response.status) ? done('delivered', summarize(response)) : httpFailure(response);
+    }
+    case 'sale': {
+      const response = await client.trackSale(command.body);
+      if (!isSuccess(response.status)) return httpFailure(response);
+      // Dub answers 200 with `sale: null` for a customer it never saw: known, but not attributed.
+      const attributed = (response.body as { sale?: unknown } | null)?.sale !== null;
+      return done(attributed ? 'delivered' : 'not_attributed', summarize(response));
+    }
+    case 'customer': {
+      const response = await client.updateCustomer(command.externalId, command.body);
+      if (isSuccess(response.status)) return done('delivered', summarize(response));
+      if (response.status !== 404) return httpFailure(response);
+      if (!command.leadIfUnknown) return done('skipped', summarize(response, { reason: 'customer unknown to Dub' }));
+      const lead = await client.trackLead(command.leadIfUnknown);
+      return isSuccess(lead.status) ? done('delivered', summarize(lead, { via: 'lead' })) : httpFailure(lead);
+    }
+    case 'refund':
+      return executeRefund(command.body, { client, store });
+  }
+}

@@ -1,0 +1,42 @@
+import { commandCustomer, commandKey } from '../dub/commands.js';
+import type { NewInboxRecord, NewOutboxRecord, RecordEventInput, Source } from '../db/store.js';
+import type { MapResult } from '../mappers/types.js';
+
+export interface ReceivedEvent {
+  source: Source;
+  eventKey: string;
+  eventType: string;
+  account: string | null;
+  payload: string;
+  receivedAt: number;
+}
+
+/** Turns a mapping decision into the rows `recordEvent` writes in one transaction. */
+export function toRecord(event: ReceivedEvent, result: MapResult): RecordEventInput {
+  const inbox: NewInboxRecord = {
+    ...event,
+    state: result.outcome === 'commands' ? 'mapped' : result.outcome === 'ignored' ? 'ignored' : 'compliance',
+    reason: result.outcome === 'ignored' ? result.reason : null,
+  };
+  if (result.outcome !== 'commands') {
+    return { inbox, outbox: [], links: result.outcome === 'ignored' ? result.links : [] };
+  }
+  const outbox = result.commands.map((command): NewOutboxRecord => {
+    const row: NewOutboxRecord = {
+      kind: command.kind,
+      idempotencyKey: commandKey(event.source, command, event.eventKey),
+      customerKey: commandCustomer(command),
+      command: JSON.stringify(command),
+    };
+    if (command.kind === 'sale') {
+      row.sale = {
+        invoiceId: command.body.invoiceId,
+        amount: command.body.amount,
+        currency: command.body.currency,
+        refs: command.refs ?? {},
+      };
+    }
+    return row;
+  });
+  return { inbox, outbox, links: result.links };
+}
