@@ -40,6 +40,7 @@ CREATE TABLE `outbox` (
 	`idempotency_key` text NOT NULL,
 	`customer_key` text,
 	`command` text NOT NULL,
+	`rank` integer DEFAULT 1 NOT NULL,
 	`state` text DEFAULT 'pending' NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,

@@ -41,10 +41,16 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
             ON CONFLICT (source, event_key) DO NOTHING`,
       ];
       for (const row of input.outbox) {
-        statements.push(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, command, state, attempts, created_at, next_attempt_at)
-            SELECT id, ${source}, ${row.kind}, ${row.idempotencyKey}, ${row.customerKey}, ${row.command}, 'pending', 0, ${input.inbox.receivedAt}, ${input.inbox.receivedAt}
+        // A pending, unclaimed row with a lower rank is replaced (a provisional sale upgraded by
+        // the checkout that carries the merchant's attribution); anything else keeps the first.
+        statements.push(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, command, rank, state, attempts, created_at, next_attempt_at)
+            SELECT id, ${source}, ${row.kind}, ${row.idempotencyKey}, ${row.customerKey}, ${row.command}, ${row.rank}, 'pending', 0, ${input.inbox.receivedAt}, ${row.dueAt}
             FROM ${inbox} WHERE id = ${ownInbox}
-            ON CONFLICT (idempotency_key) DO NOTHING`);
+            ON CONFLICT (idempotency_key) DO UPDATE SET
+              command = excluded.command, customer_key = excluded.customer_key, rank = excluded.rank,
+              next_attempt_at = excluded.next_attempt_at
+            WHERE outbox.state = 'pending' AND outbox.rank < excluded.rank
+              AND (outbox.lease_until IS NULL OR outbox.lease_until <= ${input.inbox.receivedAt})`);
         if (row.sale) {
           const { invoiceId, amount, currency, refs } = row.sale;
           statements.push(sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, payment_intent, stripe_invoice, checkout_session, charge, shopify_order_id, refunded_sent, created_at)

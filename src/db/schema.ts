@@ -46,6 +46,8 @@ export const outbox = sqliteTable(
     idempotencyKey: text('idempotency_key').notNull(),
     customerKey: text('customer_key'),
     command: text('command').notNull(),
+    /** Higher wins: a pending provisional sale (rank 0) is replaced by an attributed one (rank 1). */
+    rank: integer('rank').notNull().default(1),
     state: text('state', { enum: outboxStates }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     createdAt: integer('created_at').notNull(),

@@ -21,6 +21,10 @@ export interface NewOutboxRecord {
   customerKey: string | null;
   /** The DubCommand as JSON. */
   command: string;
+  /** 0 for a provisional sale that a richer one may replace while pending; else 1. */
+  rank: number;
+  /** When the first attempt is due. */
+  dueAt: number;
   /** Set for sales: what the sale ledger keeps for later refunds. */
   sale?: { invoiceId: string; amount: number; currency: string; refs: SaleRefs };
 }

@@ -85,7 +85,12 @@ export type SaleRefs = z.infer<typeof saleRefs>;
 /** One call the bridge will make to Dub. */
 export type DubCommand =
   | { kind: 'lead'; body: LeadBody }
-  | { kind: 'sale'; body: SaleBody; refs?: SaleRefs }
+  /**
+   * `provisional`: built without the merchant's attribution (a first invoice that may arrive
+   * before its checkout session); held briefly and replaced if a richer sale with the same
+   * invoiceId arrives while it is still pending.
+   */
+  | { kind: 'sale'; body: SaleBody; refs?: SaleRefs; provisional?: boolean }
   /** `PATCH /customers/ext_<externalId>`; `leadIfUnknown` is tracked when Dub answers 404. */
   | { kind: 'customer'; externalId: string; body: CustomerBody; leadIfUnknown?: LeadBody }
   | { kind: 'refund'; body: RefundBody };
@@ -94,7 +99,7 @@ export type CommandKind = DubCommand['kind'];
 
 export const dubCommand: z.ZodType<DubCommand> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lead'), body: leadBody }),
-  z.object({ kind: z.literal('sale'), body: saleBody, refs: saleRefs.optional() }),
+  z.object({ kind: z.literal('sale'), body: saleBody, refs: saleRefs.optional(), provisional: z.boolean().optional() }),
   z.object({
     kind: z.literal('customer'),
     externalId,

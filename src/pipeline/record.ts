@@ -2,6 +2,9 @@ import { commandCustomer, commandKey } from '../dub/commands.js';
 import type { NewInboxRecord, NewOutboxRecord, RecordEventInput, Source } from '../db/store.js';
 import type { MapResult } from '../mappers/types.js';
 
+/** How long a provisional sale waits for a richer sale with the same invoiceId. */
+export const PROVISIONAL_HOLD_MS = 30_000;
+
 export interface ReceivedEvent {
   source: Source;
   eventKey: string;
@@ -27,6 +30,8 @@ export function toRecord(event: ReceivedEvent, result: MapResult): RecordEventIn
       idempotencyKey: commandKey(event.source, command, event.eventKey),
       customerKey: commandCustomer(command),
       command: JSON.stringify(command),
+      rank: command.kind === 'sale' && command.provisional ? 0 : 1,
+      dueAt: command.kind === 'sale' && command.provisional ? event.receivedAt + PROVISIONAL_HOLD_MS : event.receivedAt,
     };
     if (command.kind === 'sale') {
       row.sale = {

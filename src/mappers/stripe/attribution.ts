@@ -44,6 +44,8 @@ export interface ResolvedCustomer {
   externalId: string | undefined;
   /** Links to store: the event shows both a `cus_…` id and the merchant's own id. */
   links: CustomerLink[];
+  /** True when the id came from the merchant (metadata or a stored link), not a Stripe fallback. */
+  attributed: boolean;
 }
 
 /**
@@ -61,5 +63,5 @@ export function resolveCustomer(facts: CustomerFacts, ctx: MapContext): Resolved
   // The pipeline looked the link up for this event's `cus_…`; without one it cannot apply.
   const linked = stripeCustomerId ? ctx.linkedExternalId || undefined : undefined;
   const email = facts.email?.trim() || undefined;
-  return { externalId: merchantId ?? linked ?? stripeCustomerId ?? email, links };
+  return { externalId: merchantId ?? linked ?? stripeCustomerId ?? email, links, attributed: Boolean(merchantId ?? linked) };
 }

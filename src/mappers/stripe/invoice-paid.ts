@@ -58,7 +58,7 @@ export const invoicePaid = stripeMapper(invoiceSchema, (event, invoice, ctx) => 
     invoice.parent?.subscription_details?.metadata,
     invoice.subscription_details?.metadata,
   ];
-  const { externalId, links } = resolveCustomer(
+  const { externalId, links, attributed } = resolveCustomer(
     { metadata, stripeCustomerId: invoice.customer, email: invoice.customer_email },
     ctx,
   );
@@ -105,6 +105,9 @@ export const invoicePaid = stripeMapper(invoiceSchema, (event, invoice, ctx) => 
         : {}),
     },
     refs: { ...payment, stripeInvoice: invoice.id },
+    // Stripe may send a subscription's first invoice before its checkout session, which carries
+    // the merchant's id and the click: let that richer sale replace this one while it waits.
+    ...(invoice.billing_reason === 'subscription_create' && !attributed && !clickId ? { provisional: true } : {}),
   };
   return commands([sale], links);
 });
