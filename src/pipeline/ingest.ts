@@ -8,6 +8,8 @@ import { toRecord, type ReceivedEvent } from './record.js';
 export interface IngestDeps {
   store: Store;
   testEvents: 'forward' | 'skip';
+  /** See PROVISIONAL_SALE_HOLD_MS. */
+  provisionalHoldMs: number;
   now: () => number;
 }
 
@@ -16,8 +18,9 @@ export type IngestResult =
   | { duplicate: true }
   | { duplicate: false; inboxId: number; queued: number; result: MapResult };
 
-async function record(event: ReceivedEvent, result: MapResult, store: Store, now: () => number): Promise<IngestResult> {
-  const recorded: RecordEventResult = await store.recordEvent(toRecord(event, result));
+async function record(event: ReceivedEvent, result: MapResult, deps: IngestDeps): Promise<IngestResult> {
+  const { store, now } = deps;
+  const recorded: RecordEventResult = await store.recordEvent(toRecord(event, result, deps.provisionalHoldMs));
   if (result.outcome === 'compliance') {
     // Applied on every delivery (scrubbing is idempotent) so a crash between recording the request
     // and scrubbing cannot leave personal data behind once Shopify retries.
@@ -45,7 +48,7 @@ export async function ingestStripe(json: unknown, rawBody: string, deps: IngestD
     payload: rawBody,
     receivedAt: deps.now(),
   };
-  return record(received, result, deps.store, deps.now);
+  return record(received, result, deps);
 }
 
 /** Verified Shopify JSON + headers -> validated webhook -> Dub commands -> inbox + outbox. */
@@ -68,5 +71,5 @@ export async function ingestShopify(
     payload: rawBody,
     receivedAt: deps.now(),
   };
-  return record(received, result, deps.store, deps.now);
+  return record(received, result, deps);
 }

@@ -2,9 +2,6 @@ import { commandCustomer, commandKey } from '../dub/commands.js';
 import type { NewInboxRecord, NewOutboxRecord, RecordEventInput, Source } from '../db/store.js';
 import type { MapResult } from '../mappers/types.js';
 
-/** How long a provisional sale waits for a richer sale with the same invoiceId. */
-export const PROVISIONAL_HOLD_MS = 30_000;
-
 export interface ReceivedEvent {
   source: Source;
   eventKey: string;
@@ -14,8 +11,12 @@ export interface ReceivedEvent {
   receivedAt: number;
 }
 
-/** Turns a mapping decision into the rows `recordEvent` writes in one transaction. */
-export function toRecord(event: ReceivedEvent, result: MapResult): RecordEventInput {
+/**
+ * Turns a mapping decision into the rows `recordEvent` writes in one transaction. A provisional
+ * sale is due only after `provisionalHoldMs`, giving a richer sale for the same invoice time to
+ * replace it.
+ */
+export function toRecord(event: ReceivedEvent, result: MapResult, provisionalHoldMs: number): RecordEventInput {
   const inbox: NewInboxRecord = {
     ...event,
     state: result.outcome === 'commands' ? 'mapped' : result.outcome === 'ignored' ? 'ignored' : 'compliance',
@@ -31,7 +32,7 @@ export function toRecord(event: ReceivedEvent, result: MapResult): RecordEventIn
       customerKey: commandCustomer(command),
       command: JSON.stringify(command),
       rank: command.kind === 'sale' && command.provisional ? 0 : 1,
-      dueAt: command.kind === 'sale' && command.provisional ? event.receivedAt + PROVISIONAL_HOLD_MS : event.receivedAt,
+      dueAt: command.kind === 'sale' && command.provisional ? event.receivedAt + provisionalHoldMs : event.receivedAt,
     };
     if (command.kind === 'sale') {
       row.sale = {
