@@ -39,6 +39,7 @@ CREATE TABLE `outbox` (
 	`kind` text NOT NULL,
 	`idempotency_key` text NOT NULL,
 	`customer_key` text,
+	`tenant` text,
 	`command` text NOT NULL,
 	`rank` integer DEFAULT 1 NOT NULL,
 	`state` text DEFAULT 'pending' NOT NULL,
@@ -56,6 +57,17 @@ CREATE UNIQUE INDEX `outbox_idempotency_key` ON `outbox` (`idempotency_key`);-->
 CREATE INDEX `outbox_due` ON `outbox` (`state`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `outbox_inbox` ON `outbox` (`inbox_id`);--> statement-breakpoint
 CREATE INDEX `outbox_customer` ON `outbox` (`customer_key`,`state`);--> statement-breakpoint
+CREATE TABLE `refund_applications` (
+	`refund_key` text PRIMARY KEY NOT NULL,
+	`invoice_id` text NOT NULL,
+	`state` text NOT NULL,
+	`refunded_total` integer NOT NULL,
+	`commissions_before` text NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `refund_applications_invoice` ON `refund_applications` (`invoice_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `refund_applications_one_sending` ON `refund_applications` (`invoice_id`) WHERE "refund_applications"."state" = 'sending';--> statement-breakpoint
 CREATE TABLE `sale_ledger` (
 	`invoice_id` text PRIMARY KEY NOT NULL,
 	`source` text NOT NULL,

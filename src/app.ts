@@ -9,8 +9,8 @@ import { shopifyWebhook } from './handlers/shopify.js';
 import { healthRoutes } from './handlers/health.js';
 import type { WebhookDeps } from './handlers/webhook-deps.js';
 import type { DispatcherStatus } from './pipeline/dispatcher.js';
-import { createShopifyVerifier } from './verify/shopify.js';
-import { createStripeVerifier } from './verify/stripe.js';
+import { createShopifyRouter } from './tenants/shopify-router.js';
+import { createStripeRouter } from './tenants/stripe-router.js';
 
 export interface AppDeps extends WebhookDeps {
   config: Config;
@@ -22,14 +22,18 @@ function errorBody(c: Context, code: ErrorCode, message: string) {
   return c.json({ error: { code, message, requestId: c.get('requestId') } }, errorStatus[code]);
 }
 
+/** Which provider a webhook route serves (for the rejected counter); null for other routes. */
+function webhookSource(path: string): 'stripe' | 'shopify' | null {
+  if (path === '/webhooks/shopify') return 'shopify';
+  return path === '/webhooks/stripe' || path.startsWith('/webhooks/stripe/') ? 'stripe' : null;
+}
+
 /** Builds the HTTP app for any runtime from injected dependencies (tests pass their own). */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   const { config } = deps;
-  const stripe = config.STRIPE_WEBHOOK_SECRET.length
-    ? createStripeVerifier({ secrets: config.STRIPE_WEBHOOK_SECRET, now: deps.now })
-    : null;
-  const shopify = config.SHOPIFY_API_SECRET.length ? createShopifyVerifier(config.SHOPIFY_API_SECRET) : null;
+  const stripe = createStripeRouter(config, deps.now);
+  const shopify = createShopifyRouter(config);
 
   app.use(requestId());
   const limit = bodyLimit({
@@ -39,17 +43,24 @@ export function createApp(deps: AppDeps) {
     },
   });
   app.post('/webhooks/stripe', limit, stripeWebhook(stripe, deps));
+  app.post('/webhooks/stripe/:tenant', limit, stripeWebhook(stripe, deps));
   app.post('/webhooks/shopify', limit, shopifyWebhook(shopify, deps));
   app.route('/', healthRoutes(deps));
 
   app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  // The one place refusals are counted: every reason (413 body limit, 400 schema, 401 signature,
+  // 404 unknown tenant, 5xx) passes here exactly once, so the handlers do not count them.
   app.onError((error, c) => {
+    const source = webhookSource(c.req.path);
+    const code: ErrorCode = error instanceof BridgeError ? error.code : 'internal_error';
+    if (source) deps.metrics.rejected({ source, reason: code });
+    const fields = { requestId: c.get('requestId'), ...(source ? { source } : {}), code, path: c.req.path };
     if (error instanceof BridgeError) {
-      if (error.status >= 500) deps.logger.error({ code: error.code, path: c.req.path }, error.message);
-      else deps.logger.warn({ code: error.code, path: c.req.path, requestId: c.get('requestId') }, error.message);
+      if (error.status >= 500) deps.logger.error(fields, error.message);
+      else deps.logger.warn(fields, error.message);
       return errorBody(c, error.code, error.message);
     }
-    deps.logger.error({ path: c.req.path, error: error.message, requestId: c.get('requestId') }, 'unhandled error');
+    deps.logger.error({ ...fields, error: error.message }, 'unhandled error');
     // Nothing was acknowledged: the provider retries, and the inbox makes the retry safe.
     return errorBody(c, 'internal_error', 'internal error; the provider will retry');
   });

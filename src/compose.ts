@@ -4,11 +4,14 @@ import type { Config } from './config.js';
 import type { OutboxRow } from './db/schema.js';
 import type { Store } from './db/store.js';
 import { createDubClient } from './dub/client.js';
-import type { Logger } from './logger.js';
+import { maskSecrets, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createDispatcher } from './pipeline/dispatcher.js';
 import { executeCommand } from './pipeline/execute.js';
-import { done, type DeliveryOutcome } from './pipeline/outcome.js';
+import { createStripeInvoiceLookup } from './pipeline/stripe-invoice-lookup.js';
+import { done, failed, type DeliveryOutcome } from './pipeline/outcome.js';
+import { createDubClients } from './tenants/dub-clients.js';
+import { tenantsOf } from './tenants/route.js';
 
 export interface BridgeDeps {
   config: Config;
@@ -21,30 +24,53 @@ export interface BridgeDeps {
   startDelivery: (c: Context, drain: () => Promise<unknown>) => void;
 }
 
+/** Every configured secret and key, masked in logs even where no known prefix gives it away. */
+function configuredSecrets(config: Config): string[] {
+  const fromTenants = tenantsOf(config).flatMap((t) => [t.dubApiKey, ...(t.shopify?.apiSecret ?? []), ...(t.stripe?.webhookSecret ?? [])]);
+  const fromEnv = [config.DUB_API_KEY, config.STRIPE_API_KEY, config.ADMIN_TOKEN, ...config.STRIPE_WEBHOOK_SECRET, ...config.SHOPIFY_API_SECRET];
+  return [...fromEnv.filter((s): s is string => Boolean(s)), ...fromTenants];
+}
+
 /**
- * Wires the runtime-neutral bridge: Dub client (or dry run without a key), dispatcher and HTTP
- * app. Node and Workers entries only add their storage driver, server and timers.
+ * Wires the runtime-neutral bridge: Dub clients (one per tenant's key; dry run without
+ * DUB_API_KEY), dispatcher and HTTP app. Node and Workers entries only add their storage driver,
+ * server and timers.
  */
 export function composeBridge(deps: BridgeDeps) {
-  const { config, store, logger } = deps;
+  const { config, store } = deps;
+  const logger = maskSecrets(deps.logger, configuredSecrets(config));
   const now = deps.now ?? Date.now;
   const metrics = deps.metrics ?? createMetrics();
-  const client = config.DUB_API_KEY
-    ? createDubClient({
-        apiUrl: config.DUB_API_URL,
-        apiKey: config.DUB_API_KEY,
+  const clients = createDubClients(config, (apiKey) =>
+    createDubClient({
+      apiUrl: config.DUB_API_URL,
+      apiKey,
+      timeoutMs: config.DUB_TIMEOUT_MS,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      now,
+    }),
+  );
+
+  // Refunds on Stripe API 2025-03-31+ may need to ask Stripe which invoice a payment paid.
+  const findInvoiceForPayment = config.STRIPE_API_KEY
+    ? createStripeInvoiceLookup({
+        apiKey: config.STRIPE_API_KEY,
+        apiBase: config.STRIPE_API_BASE,
         timeoutMs: config.DUB_TIMEOUT_MS,
-        ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        now,
+        fetch: deps.fetch,
       })
-    : null;
+    : undefined;
 
   const execute = async (row: OutboxRow): Promise<DeliveryOutcome> => {
+    const client = clients.forTenant(row.tenant);
+    if (client === undefined) {
+      return failed({ kind: 'invalid', message: `tenant ${row.tenant} is not in TENANTS_FILE: add it back, then replay this dead letter` });
+    }
     if (!client) {
       logger.info({ outboxId: row.id, kind: row.kind, dryRun: true }, 'dry run (DUB_API_KEY not set): command recorded, not sent');
       return done('skipped', JSON.stringify({ dryRun: true }));
     }
-    return executeCommand(row.command, { client, store });
+    return executeCommand(row.command, { client, store, now, findInvoiceForPayment });
   };
 
   const dispatcher = createDispatcher({
@@ -58,6 +84,7 @@ export function composeBridge(deps: BridgeDeps) {
     concurrency: config.DELIVERY_CONCURRENCY,
     ratePerMinute: config.DUB_RATE_LIMIT_PER_MINUTE,
     leaseMs: config.LEASE_MS,
+    pauseProbeMs: config.DELIVERY_PAUSE_PROBE_MS,
     logger,
     metrics,
     now,
@@ -70,11 +97,12 @@ export function composeBridge(deps: BridgeDeps) {
     metrics,
     now,
     testEvents: config.TEST_EVENTS,
+    provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS,
     dispatcherStatus: dispatcher.status,
     afterAck: (c, result) => {
       if (!result.duplicate && result.queued > 0) deps.startDelivery(c, dispatcher.drain);
     },
   });
 
-  return { app, dispatcher, metrics, client };
+  return { app, dispatcher, metrics, client: clients.fallback };
 }

@@ -9,6 +9,12 @@ export const errorStatus = {
   invalid_payload: 400,
   missing_header: 400,
   source_not_configured: 503,
+  /**
+   * TENANTS_FILE names no tenant for this shop, Stripe account or path (and the env settings do
+   * not cover it). 404, like a route that does not exist: the fix is in the tenants file, while
+   * 401/403 would send the operator hunting for a bad secret.
+   */
+  unknown_tenant: 404,
   unauthorized: 401,
   not_found: 404,
   storage_unavailable: 503,

@@ -1,7 +1,7 @@
 /** Counters and gauges the pipeline reports; rendered in Prometheus text format at /metrics. */
 export interface Metrics {
   received(labels: { source: string; type: string }): void;
-  duplicate(labels: { source: string }): void;
+  duplicate(labels: { source: string; type: string }): void;
   rejected(labels: { source: string; reason: string }): void;
   ignored(labels: { source: string; type: string }): void;
   ackLatency(labels: { source: string }, seconds: number): void;
@@ -23,15 +23,25 @@ const labelText = (labels: Labels) => {
   return `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
 };
 
+/** Every counter, declared up front so a scrape shows each family (with HELP and TYPE) from the start. */
+const COUNTERS = {
+  dub_bridge_webhooks_received_total: 'Verified webhooks acknowledged, by source and event type (duplicates included).',
+  dub_bridge_webhooks_duplicate_total: 'Webhooks already recorded (provider redelivery), by source and event type.',
+  dub_bridge_webhooks_rejected_total: 'Webhooks refused with a 4xx/5xx before anything was stored, by source and reason (error code).',
+  dub_bridge_webhooks_ignored_total: 'Webhooks recorded but mapped to no Dub call, by source and event type.',
+  dub_bridge_deliveries_total: 'Outbox rows finished, by source, command kind and final state.',
+  dub_bridge_delivery_retries_total: 'Delivery attempts that failed and will be retried, by source and command kind.',
+  dub_bridge_dead_letters_total: 'Outbox rows dead-lettered, by source and command kind.',
+} as const;
+
 /** An in-memory registry: tiny, runtime-neutral (Node and Workers), no background timers. */
 export function createMetrics(): Metrics {
-  const counters = new Map<string, { help: string; values: Map<string, [Labels, number]> }>();
+  const counters = new Map(Object.entries(COUNTERS).map(([name, help]) => [name, { help, values: new Map<string, [Labels, number]>() }]));
   const histogram = new Map<string, { labels: Labels; buckets: number[]; sum: number; count: number }>();
   let pausedValue = 0;
 
-  const inc = (name: string, help: string, labels: Labels) => {
-    let counter = counters.get(name);
-    if (!counter) counters.set(name, (counter = { help, values: new Map() }));
+  const inc = (name: keyof typeof COUNTERS, labels: Labels) => {
+    const counter = counters.get(name)!;
     const key = labelText(labels);
     const entry = counter.values.get(key);
     if (entry) entry[1]++;
@@ -39,13 +49,13 @@ export function createMetrics(): Metrics {
   };
 
   return {
-    received: (l) => inc('dub_bridge_webhooks_received_total', 'Verified webhooks received.', l),
-    duplicate: (l) => inc('dub_bridge_webhooks_duplicate_total', 'Webhooks already recorded (provider redelivery).', l),
-    rejected: (l) => inc('dub_bridge_webhooks_rejected_total', 'Webhooks refused, by reason.', l),
-    ignored: (l) => inc('dub_bridge_webhooks_ignored_total', 'Webhooks recorded but mapped to no Dub call.', l),
-    delivered: (l, state) => inc('dub_bridge_deliveries_total', 'Outbox rows finished, by final state.', { ...l, state }),
-    retried: (l) => inc('dub_bridge_delivery_retries_total', 'Delivery attempts that will be retried.', l),
-    dead: (l) => inc('dub_bridge_dead_letters_total', 'Outbox rows dead-lettered.', l),
+    received: (l) => inc('dub_bridge_webhooks_received_total', l),
+    duplicate: (l) => inc('dub_bridge_webhooks_duplicate_total', l),
+    rejected: (l) => inc('dub_bridge_webhooks_rejected_total', l),
+    ignored: (l) => inc('dub_bridge_webhooks_ignored_total', l),
+    delivered: (l, state) => inc('dub_bridge_deliveries_total', { ...l, state }),
+    retried: (l) => inc('dub_bridge_delivery_retries_total', l),
+    dead: (l) => inc('dub_bridge_dead_letters_total', l),
     paused: (value) => {
       pausedValue = value ? 1 : 0;
     },
@@ -66,7 +76,7 @@ export function createMetrics(): Metrics {
         for (const [labels, value] of counter.values.values()) lines.push(`${name}${labelText(labels)} ${value}`);
       }
       const h = 'dub_bridge_ack_latency_seconds';
-      lines.push(`# HELP ${h} Time from request to acknowledgement.`, `# TYPE ${h} histogram`);
+      lines.push(`# HELP ${h} Time from request to acknowledgement of accepted webhooks, by source.`, `# TYPE ${h} histogram`);
       for (const entry of histogram.values()) {
         BUCKETS.forEach((bound, i) => lines.push(`${h}_bucket${labelText({ ...entry.labels, le: String(bound) })} ${entry.buckets[i]}`));
         lines.push(`${h}_bucket${labelText({ ...entry.labels, le: '+Inf' })} ${entry.count}`);

@@ -4,6 +4,8 @@ import * as schema from './schema.js';
 import { customerLinks, inbox, outbox, saleLedger } from './schema.js';
 import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventResult, Store } from './store.js';
 import { planCompliance } from './scrub.js';
+import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
+import { createRefundLedger } from './refund-ledger.js';
 
 /** Any drizzle SQLite database: better-sqlite3 (sync) on Node, D1 (async) on Workers. */
 export type AnySQLiteDatabase = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
@@ -24,12 +26,21 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
     const rows = await db
       .update(outbox)
       .set(values)
-      .where(and(eq(outbox.id, claim.id), eq(outbox.attempts, claim.attempts), eq(outbox.state, 'pending')))
+      .where(
+        and(
+          eq(outbox.id, claim.id),
+          eq(outbox.attempts, claim.attempts),
+          claim.leaseUntil === null ? isNull(outbox.leaseUntil) : eq(outbox.leaseUntil, claim.leaseUntil),
+          eq(outbox.state, 'pending'),
+        ),
+      )
       .returning({ id: outbox.id });
     return rows.length === 1;
   };
 
   return {
+    ...createOutboxAdmin(db, atomic),
+
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
       const receipt = crypto.randomUUID();
       const { source, eventKey } = input.inbox;
@@ -43,8 +54,8 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       for (const row of input.outbox) {
         // A pending, unclaimed row with a lower rank is replaced (a provisional sale upgraded by
         // the checkout that carries the merchant's attribution); anything else keeps the first.
-        statements.push(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, command, rank, state, attempts, created_at, next_attempt_at)
-            SELECT id, ${source}, ${row.kind}, ${row.idempotencyKey}, ${row.customerKey}, ${row.command}, ${row.rank}, 'pending', 0, ${input.inbox.receivedAt}, ${row.dueAt}
+        statements.push(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, tenant, command, rank, state, attempts, created_at, next_attempt_at)
+            SELECT id, ${source}, ${row.kind}, ${row.idempotencyKey}, ${row.customerKey}, ${row.tenant ?? null}, ${row.command}, ${row.rank}, 'pending', 0, ${input.inbox.receivedAt}, ${row.dueAt}
             FROM ${inbox} WHERE id = ${ownInbox}
             ON CONFLICT (idempotency_key) DO UPDATE SET
               command = excluded.command, customer_key = excluded.customer_key, rank = excluded.rank,
@@ -93,7 +104,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       return rows[0]?.externalId;
     },
 
-    async claimDue(now, limit, leaseMs) {
+    async claimDue(now, limit, leaseMs, skipTenants = []) {
       // A customer's pending lead goes before anything else of that customer: Dub attributes a
       // sale through the lead, so a sale sent first would count as unattributed.
       const leadPending = db
@@ -116,6 +127,9 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
             lte(outbox.nextAttemptAt, now),
             or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
             or(eq(outbox.kind, 'lead'), isNull(outbox.customerKey), sql`NOT EXISTS ${leadPending}`),
+            skipTenants.length
+              ? sql`coalesce(${outbox.tenant}, '') NOT IN (${sql.join(skipTenants.map((t) => sql`${t ?? ''}`), sql`, `)})`
+              : undefined,
           ),
         )
         .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
@@ -149,15 +163,10 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
     },
 
     async requeue(filter, now) {
-      const conditions: SQL[] = [inArray(outbox.state, filter.states ?? ['dead'])];
-      if (filter.ids?.length) conditions.push(inArray(outbox.id, filter.ids));
-      if (filter.inboxIds?.length) conditions.push(inArray(outbox.inboxId, filter.inboxIds));
-      if (filter.from !== undefined) conditions.push(sql`${outbox.createdAt} >= ${filter.from}`);
-      if (filter.to !== undefined) conditions.push(sql`${outbox.createdAt} < ${filter.to}`);
       const rows = await db
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, deliveredAt: null })
-        .where(and(...conditions))
+        .where(outboxConditions(filter))
         .returning({ id: outbox.id });
       return rows.length;
     },
@@ -175,12 +184,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       return rows[0];
     },
 
-    async recordRefundSent(invoiceId, refundedTotal) {
-      await db
-        .update(saleLedger)
-        .set({ refundedSent: sql`max(${saleLedger.refundedSent}, ${refundedTotal})` })
-        .where(eq(saleLedger.invoiceId, invoiceId));
-    },
+    ...createRefundLedger(db, atomic),
 
     async applyCompliance(action, inboxId, at) {
       const { statements, scrubbed } = await planCompliance(db, action, inboxId, at);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -45,6 +46,8 @@ export const outbox = sqliteTable(
     kind: text('kind', { enum: ['lead', 'sale', 'customer', 'refund'] }).notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     customerKey: text('customer_key'),
+    /** TENANTS_FILE id whose Dub key delivers this row; null = DUB_API_KEY (the env settings). */
+    tenant: text('tenant'),
     command: text('command').notNull(),
     /** Higher wins: a pending provisional sale (rank 0) is replaced by an attributed one (rank 1). */
     rank: integer('rank').notNull().default(1),
@@ -120,3 +123,30 @@ export const saleLedger = sqliteTable(
 );
 
 export type SaleLedgerRow = typeof saleLedger.$inferSelect;
+
+/**
+ * Every refund the bridge applied to a commission, keyed like its outbox row. A row is written as
+ * `sending` (with the commissions as Dub listed them) before the PATCH and becomes `sent` together
+ * with the ledger's `refunded_sent`. A `sending` row left by a lost answer or a crash is settled by
+ * comparing Dub's commissions with that snapshot, so the change is never sent twice. At most one
+ * refund per sale is in flight: two bridges cannot compute a delta from the same `refunded_sent`.
+ */
+export const refundApplications = sqliteTable(
+  'refund_applications',
+  {
+    refundKey: text('refund_key').primaryKey(),
+    invoiceId: text('invoice_id').notNull(),
+    state: text('state', { enum: ['sending', 'sent'] }).notNull(),
+    /** The sale's `refunded_sent` once this refund is applied (Dub units). */
+    refundedTotal: integer('refunded_total').notNull(),
+    /** JSON `[{id, status, amount}]`: the commissions as Dub listed them before the PATCH. */
+    commissionsBefore: text('commissions_before').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('refund_applications_invoice').on(t.invoiceId),
+    uniqueIndex('refund_applications_one_sending').on(t.invoiceId).where(sql`${t.state} = 'sending'`),
+  ],
+);
+
+export type RefundApplicationRow = typeof refundApplications.$inferSelect;

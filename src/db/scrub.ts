@@ -16,7 +16,11 @@ const PERSONAL_PATHS = [
   '$.leadIfUnknown.customerAvatar',
 ];
 
-const scrubbedCommand = sql.raw(`json_remove(command, ${PERSONAL_PATHS.map((p) => `'${p}'`).join(', ')})`);
+/** The stored command without its personal fields (ids and amounts stay: the audit trail). */
+export const scrubbedCommand = sql.raw(`json_remove(command, ${PERSONAL_PATHS.map((p) => `'${p}'`).join(', ')})`);
+
+/** True for a stored command that still holds a personal field. */
+export const commandHasPersonalData = sql.raw(`(${PERSONAL_PATHS.map((p) => `json_type(command, '${p}') IS NOT NULL`).join(' OR ')})`);
 
 /**
  * Which stored Shopify events belong to the customer or shop of a compliance request. Customer ids
@@ -53,6 +57,8 @@ export async function planCompliance(db: AnySQLiteDatabase, action: ComplianceAc
     statements.push(
       sql`UPDATE ${outbox} SET command = ${scrubbedCommand}, customer_key = NULL WHERE ${outboxMatch}`,
       sql`UPDATE ${inbox} SET payload = NULL, state = 'redacted', reason = ${`scrubbed by ${action.action}`} WHERE ${inboxMatch}`,
+      // The request's own body names the customer too; compliance_log is the record that remains.
+      sql`UPDATE ${inbox} SET payload = NULL WHERE ${inbox.id} = ${inboxId}`,
     );
   }
   statements.push(

@@ -1,6 +1,6 @@
 import type { SaleRefs } from '../dub/commands.js';
 import type { ComplianceAction, CustomerLink } from '../mappers/types.js';
-import type { InboxRow, OutboxRow, OutboxState, SaleLedgerRow } from './schema.js';
+import type { InboxRow, OutboxRow, OutboxState, RefundApplicationRow, SaleLedgerRow } from './schema.js';
 
 export type Source = 'stripe' | 'shopify';
 
@@ -19,6 +19,8 @@ export interface NewOutboxRecord {
   kind: OutboxRow['kind'];
   idempotencyKey: string;
   customerKey: string | null;
+  /** TENANTS_FILE id whose Dub key delivers this row; null or absent = DUB_API_KEY. */
+  tenant?: string | null;
   /** The DubCommand as JSON. */
   command: string;
   /** 0 for a provisional sale that a richer one may replace while pending; else 1. */
@@ -42,10 +44,14 @@ export type RecordEventResult =
 
 export type DeliveredState = Extract<OutboxState, 'delivered' | 'not_attributed' | 'skipped'>;
 
-/** Identifies one claim of a row: a mark only applies if nobody re-claimed the row since. */
+/**
+ * Identifies one claim of a row: a mark only applies if nobody re-claimed the row since. The
+ * lease end is the token (a later claim always sets a later one); attempts guards a release.
+ */
 export interface Claim {
   id: number;
   attempts: number;
+  leaseUntil: number | null;
 }
 
 export interface OutboxStats {
@@ -62,8 +68,11 @@ export interface Store {
   /** Inbox row + outbox rows + learned links + sale ledger, all or nothing. */
   recordEvent(input: RecordEventInput): Promise<RecordEventResult>;
   findCustomerLink(source: Source, providerCustomerId: string): Promise<string | undefined>;
-  /** Leases up to `limit` due rows in one statement so no two dispatchers get the same row. */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]>;
+  /**
+   * Leases up to `limit` due rows in one statement so no two dispatchers get the same row. Rows of
+   * `skipTenants` (null = the default DUB_API_KEY) are left alone: their key is paused.
+   */
+  claimDue(now: number, limit: number, leaseMs: number, skipTenants?: ReadonlyArray<string | null>): Promise<OutboxRow[]>;
   markDelivered(claim: Claim, state: DeliveredState, response: string, at: number): Promise<boolean>;
   markRetry(claim: Claim, nextAttemptAt: number, error: string): Promise<boolean>;
   markDead(claim: Claim, error: string, at: number): Promise<boolean>;
@@ -71,13 +80,39 @@ export interface Store {
   release(claim: Claim, nextAttemptAt: number, error: string): Promise<boolean>;
   /** Makes dead (or all matching) rows pending again, due now. Returns how many. */
   requeue(filter: RequeueFilter, now: number): Promise<number>;
+  /** Rows matching a filter (replay selects with it), oldest first. */
+  listOutbox(filter: OutboxFilter): Promise<OutboxRow[]>;
+  /** The newest dead letters with their last error, for `status`. */
+  listDeadLetters(limit: number): Promise<DeadLetter[]>;
+  /** An inbox row by id (digits) or provider event id (Stripe `evt_…`, Shopify event/webhook id). */
+  findInboxByEvent(ref: string): Promise<InboxRow | undefined>;
+  /**
+   * Replaces a finished row's command with a rebuilt one and makes it pending, due `now` (replay
+   * with remap). `conflict`: another row already holds the new idempotency key; `pending`: the row
+   * is still being delivered and is left alone.
+   */
+  replaceCommand(id: number, record: NewOutboxRecord, now: number): Promise<'replaced' | 'conflict' | 'pending' | 'not_found'>;
+  /** Adds rebuilt commands to an existing inbox event; keys already queued are skipped. Returns how many. */
+  addCommands(inboxId: number, source: Source, records: NewOutboxRecord[], now: number): Promise<number>;
   findSale(refs: SaleRefs & { invoiceId?: string | null | undefined }): Promise<SaleLedgerRow | undefined>;
-  /** Raises the refunded amount already sent for a sale (never lowers it). */
-  recordRefundSent(invoiceId: string, refundedTotal: number): Promise<void>;
+  /** The refunds applied (or being applied) to a sale, to skip a repeat and settle a lost answer. */
+  listRefundApplications(invoiceId: string): Promise<RefundApplicationRow[]>;
+  /**
+   * Records a refund as `sending` before its PATCH, only if the sale's `refunded_sent` is still
+   * `expectedRefundedSent` and no other refund of that sale is in flight. False: try again later.
+   */
+  beginRefund(input: BeginRefundInput): Promise<boolean>;
+  /**
+   * Settles a `sending` refund: landed -> `sent`, and the sale's `refunded_sent` raised to its total
+   * (never lowered), atomically; not landed -> forgotten, so it can be sent again.
+   */
+  settleRefund(refundKey: string, landed: boolean, at: number): Promise<void>;
   /** Carries out a Shopify compliance request; returns how many rows were scrubbed. */
   applyCompliance(action: ComplianceAction, inboxId: number, at: number): Promise<{ inbox: number; outbox: number }>;
   /** Drops raw payloads older than `before`. */
   prunePayloads(before: number): Promise<number>;
+  /** Strips names, emails and avatars from finished outbox commands created before `before`. */
+  scrubFinishedCommands(before: number): Promise<number>;
   stats(): Promise<OutboxStats>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   getInbox(id: number): Promise<InboxRow | undefined>;
@@ -86,11 +121,41 @@ export interface Store {
   ping(): Promise<void>;
 }
 
-export interface RequeueFilter {
+/** Selects outbox rows; every given condition must hold. `from`/`to` bound `created_at` (ms, to exclusive). */
+export interface OutboxFilter {
   ids?: number[];
   inboxIds?: number[];
   from?: number;
   to?: number;
-  /** Which states to requeue; default: dead letters only. */
+  /** Which states; default: dead letters only. */
   states?: OutboxState[];
+}
+
+export type RequeueFilter = OutboxFilter;
+
+/** A dead letter as operators see it: what it was, how often it was tried, and why it failed. */
+export interface DeadLetter {
+  id: number;
+  inboxId: number;
+  source: Source;
+  kind: OutboxRow['kind'];
+  idempotencyKey: string;
+  eventKey: string;
+  eventType: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  deadAt: number | null;
+}
+
+export interface BeginRefundInput {
+  refundKey: string;
+  invoiceId: string;
+  /** The sale's `refunded_sent` this refund's delta was computed from. */
+  expectedRefundedSent: number;
+  /** The sale's `refunded_sent` once this refund is applied. */
+  refundedTotal: number;
+  /** JSON snapshot of the commissions before the PATCH. */
+  commissionsBefore: string;
+  at: number;
 }

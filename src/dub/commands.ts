@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Request bodies for Dub's track and customer APIs, validated before they leave the bridge
@@ -60,6 +60,11 @@ export const refundBody = z.object({
   refundedTotal: z.number().int().min(0).optional(),
   /** The amount this single refund returns, in Dub units (Shopify `refunds/create`). */
   refundedDelta: z.number().int().min(0).optional(),
+  /**
+   * The refunded payment's whole amount in Dub units (Stripe `charge.amount`, tax included), so a
+   * partial refund can be scaled to the sale's basis (the sale was sent without tax).
+   */
+  paymentAmount: z.number().int().positive().optional(),
   /** True when the provider says the whole payment is refunded. */
   fullyRefunded: z.boolean(),
   currency: z.string().regex(/^[a-z]{3}$/),

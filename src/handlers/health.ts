@@ -34,11 +34,11 @@ export function healthRoutes(deps: HealthDeps) {
     const stats = await deps.store.stats();
     const body = deps.metrics.render({
       dub_bridge_outbox_rows: {
-        help: 'Outbox rows by state.',
+        help: 'Outbox rows by state; state="pending" is the outbox depth (waiting for delivery).',
         values: Object.entries(stats.counts).map(([state, n]) => [{ state }, n]),
       },
       dub_bridge_oldest_pending_age_seconds: {
-        help: 'Age of the oldest undelivered outbox row.',
+        help: 'Age in seconds of the oldest pending outbox row; 0 when none is pending.',
         values: [[{}, stats.oldestPendingCreatedAt === null ? 0 : (deps.now() - stats.oldestPendingCreatedAt) / 1000]],
       },
     });

@@ -2,8 +2,9 @@ import type { Context } from 'hono';
 import { BridgeError } from '../errors.js';
 import type { ShopifyWebhookMeta } from '../mappers/shopify/index.js';
 import { ingestShopify } from '../pipeline/ingest.js';
-import type { ShopifyVerifier } from '../verify/shopify.js';
+import type { ShopifyRouter } from '../tenants/shopify-router.js';
 import { ack } from './respond.js';
+import { reportWebhook } from './report.js';
 import type { WebhookDeps } from './webhook-deps.js';
 
 function readMeta(c: Context): ShopifyWebhookMeta {
@@ -20,41 +21,27 @@ function readMeta(c: Context): ShopifyWebhookMeta {
 }
 
 /**
- * `POST /webhooks/shopify`: verify the HMAC over the raw bytes, read topic and ids from the
- * headers, then validate, map and record in one transaction before acknowledging.
+ * `POST /webhooks/shopify`: pick the tenant by shop domain, verify the HMAC over the raw bytes
+ * with its secret, read topic and ids from the headers, then validate, map and record in one
+ * transaction before acknowledging.
  */
-export function shopifyWebhook(verify: ShopifyVerifier | null, deps: WebhookDeps) {
+export function shopifyWebhook(routeShopify: ShopifyRouter, deps: WebhookDeps) {
   return async (c: Context) => {
-    if (!verify) {
-      throw new BridgeError('source_not_configured', 'Shopify webhooks are not configured: set SHOPIFY_API_SECRET (the app client secret, comma-separated during rotation)');
-    }
     const started = deps.now();
+    const route = routeShopify(c.req.header('x-shopify-shop-domain')?.toLowerCase() ?? null);
     const raw = new Uint8Array(await c.req.arrayBuffer());
     if (raw.byteLength === 0) throw new BridgeError('invalid_payload', 'empty body');
-    // Signature first: a request with a bad HMAC learns nothing else (compliance topics need 401).
-    const verified = await verify(raw, c.req.header('x-shopify-hmac-sha256') ?? null);
-    if (!verified.ok) {
-      deps.metrics.rejected({ source: 'shopify', reason: verified.reason });
-      throw new BridgeError(verified.reason, verified.message);
-    }
+    // Signature before the other headers: a request with a bad HMAC learns nothing else (compliance topics need 401).
+    const verified = await route.verify(raw, c.req.header('x-shopify-hmac-sha256') ?? null);
+    if (!verified.ok) throw new BridgeError(verified.reason, verified.message);
     const meta = readMeta(c);
-    const result = await ingestShopify(meta, verified.value, new TextDecoder().decode(raw), deps);
-    deps.metrics.received({ source: 'shopify', type: meta.topic });
-    if (result.duplicate) deps.metrics.duplicate({ source: 'shopify' });
-    else if (result.result.outcome === 'ignored') deps.metrics.ignored({ source: 'shopify', type: meta.topic });
-    deps.metrics.ackLatency({ source: 'shopify' }, (deps.now() - started) / 1000);
-    deps.logger.info(
-      {
-        source: 'shopify',
-        topic: meta.topic,
-        shop: meta.shop,
-        eventId: meta.eventId ?? meta.webhookId,
-        duplicate: result.duplicate,
-        ...(result.duplicate ? {} : { outcome: result.result.outcome, queued: result.queued }),
-        ...(!result.duplicate && result.result.outcome === 'ignored' ? { reason: result.result.reason } : {}),
-      },
-      'webhook recorded',
-    );
+    const result = await ingestShopify(meta, verified.value, new TextDecoder().decode(raw), {
+      ...deps,
+      tenant: route.tenant,
+      testEvents: route.testEvents,
+    });
+    const facts = { source: 'shopify', type: meta.topic, eventId: meta.eventId ?? meta.webhookId, tenant: route.tenant, extra: { shop: meta.shop } } as const;
+    reportWebhook(c, deps, facts, result, started);
     deps.afterAck(c, result);
     return ack(c, result);
   };

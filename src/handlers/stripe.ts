@@ -1,48 +1,54 @@
 import type { Context } from 'hono';
 import { BridgeError } from '../errors.js';
 import { ingestStripe } from '../pipeline/ingest.js';
-import type { StripeVerifier } from '../verify/stripe.js';
+import type { TenantRoute } from '../tenants/route.js';
+import type { StripeRouter } from '../tenants/stripe-router.js';
+import type { VerifyResult } from '../verify/result.js';
 import { ack } from './respond.js';
+import { reportWebhook } from './report.js';
 import type { WebhookDeps } from './webhook-deps.js';
 
+type VerifyAndRoute = (rawBody: string, header: string | null) => Promise<{ json: unknown; route: TenantRoute }>;
+
+function verified<T>(result: VerifyResult<T>): T {
+  if (!result.ok) throw new BridgeError(result.reason, result.message);
+  return result.value;
+}
+
 /**
- * `POST /webhooks/stripe`: verify the signature over the raw body, then validate, map and record
- * the event in one transaction, then acknowledge. Delivery to Dub happens after the ack.
+ * Chosen before the body is read, so a missing secret or an unknown tenant costs nothing. The
+ * path names the tenant; otherwise `event.account` (Connect) does, once the signature verified.
  */
-export function stripeWebhook(verify: StripeVerifier | null, deps: WebhookDeps) {
-  return async (c: Context) => {
-    if (!verify) {
-      throw new BridgeError('source_not_configured', 'Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET (whsec_…, comma-separated during rotation)');
-    }
-    const started = deps.now();
-    const rawBody = await c.req.text();
-    if (!rawBody) throw new BridgeError('invalid_payload', 'empty body');
-    const verified = await verify(rawBody, c.req.header('stripe-signature') ?? null);
-    if (!verified.ok) {
-      deps.metrics.rejected({ source: 'stripe', reason: verified.reason });
-      throw new BridgeError(verified.reason, verified.message);
-    }
-    const result = await ingestStripe(verified.value, rawBody, deps);
-    report(deps, result, started, (verified.value as { type?: string }).type ?? 'unknown', (verified.value as { id?: string }).id);
-    deps.afterAck(c, result);
-    return ack(c, result);
+function verifierFor(c: Context, router: StripeRouter): VerifyAndRoute {
+  const tenant = c.req.param('tenant');
+  if (tenant !== undefined) {
+    const route = router.forPath(tenant);
+    return async (rawBody, header) => ({ json: verified(await route.verify(rawBody, header)), route });
+  }
+  const verify = router.forShared();
+  return async (rawBody, header) => {
+    const { event, secret } = verified(await verify(rawBody, header));
+    const account = (event as { account?: unknown }).account;
+    return { json: event, route: router.forEvent(typeof account === 'string' ? account : undefined, secret) };
   };
 }
 
-function report(deps: WebhookDeps, result: Awaited<ReturnType<typeof ingestStripe>>, started: number, type: string, eventId?: string) {
-  deps.metrics.received({ source: 'stripe', type });
-  if (result.duplicate) deps.metrics.duplicate({ source: 'stripe' });
-  else if (result.result.outcome === 'ignored') deps.metrics.ignored({ source: 'stripe', type });
-  deps.metrics.ackLatency({ source: 'stripe' }, (deps.now() - started) / 1000);
-  deps.logger.info(
-    {
-      source: 'stripe',
-      eventId,
-      type,
-      duplicate: result.duplicate,
-      ...(result.duplicate ? {} : { outcome: result.result.outcome, queued: result.queued }),
-      ...(!result.duplicate && result.result.outcome === 'ignored' ? { reason: result.result.reason } : {}),
-    },
-    'webhook recorded',
-  );
+/**
+ * `POST /webhooks/stripe` and `POST /webhooks/stripe/:tenant`: verify the signature over the raw
+ * body, pick the tenant, then validate, map and record the event in one transaction, then
+ * acknowledge. Delivery to Dub happens after the ack.
+ */
+export function stripeWebhook(router: StripeRouter, deps: WebhookDeps) {
+  return async (c: Context) => {
+    const started = deps.now();
+    const verifyAndRoute = verifierFor(c, router);
+    const rawBody = await c.req.text();
+    if (!rawBody) throw new BridgeError('invalid_payload', 'empty body');
+    const { json, route } = await verifyAndRoute(rawBody, c.req.header('stripe-signature') ?? null);
+    const result = await ingestStripe(json, rawBody, { ...deps, tenant: route.tenant, testEvents: route.testEvents });
+    const event = json as { type?: string; id?: string };
+    reportWebhook(c, deps, { source: 'stripe', type: event.type ?? 'unknown', eventId: event.id, tenant: route.tenant }, result, started);
+    deps.afterAck(c, result);
+    return ack(c, result);
+  };
 }

@@ -19,10 +19,14 @@ export type MapResult =
   | { outcome: 'ignored'; reason: string; links: CustomerLink[] }
   | { outcome: 'compliance'; compliance: ComplianceAction };
 
+/** `TEST_EVENTS` values: what happens to Stripe `livemode: false` and Shopify `test: true` orders. */
+export const testEventsPolicies = ['forward', 'skip', 'tag'] as const;
+export type TestEventsPolicy = (typeof testEventsPolicies)[number];
+
 /** Settings and looked-up facts a mapper may use; gathered by the pipeline before mapping. */
 export interface MapContext {
-  /** `TEST_EVENTS`: forward Stripe `livemode: false` / Shopify `test: true` orders, or skip them. */
-  testEvents: 'forward' | 'skip';
+  /** `TEST_EVENTS`: forward test events, skip them, or forward them tagged (`metadata.testEvent`). */
+  testEvents: TestEventsPolicy;
   /**
    * The customer-link table's answer for the event's provider customer id (Stripe `cus_…`),
    * looked up by the pipeline before mapping; undefined when there is no link.
@@ -49,4 +53,29 @@ export function bridgeMetadata(ids: Record<string, string | number | null | unde
     if (value !== null && value !== undefined && value !== '') metadata[key] = value;
   }
   return metadata;
+}
+
+/**
+ * `TEST_EVENTS=tag`: marks every command of a test event with `metadata.testEvent = true`. A
+ * customer update has no metadata in Dub's API, so only its fallback lead is marked.
+ */
+export function tagTestEvent(result: MapResult): MapResult {
+  if (result.outcome !== 'commands') return result;
+  const tag = <T extends { metadata?: Record<string, unknown> | undefined }>(body: T): T => ({
+    ...body,
+    metadata: { ...body.metadata, testEvent: true },
+  });
+  const tagged = result.commands.map((command): DubCommand => {
+    switch (command.kind) {
+      case 'lead':
+        return { ...command, body: tag(command.body) };
+      case 'sale':
+        return { ...command, body: tag(command.body) };
+      case 'refund':
+        return { ...command, body: tag(command.body) };
+      case 'customer':
+        return command.leadIfUnknown ? { ...command, leadIfUnknown: tag(command.leadIfUnknown) } : command;
+    }
+  });
+  return { ...result, commands: tagged };
 }

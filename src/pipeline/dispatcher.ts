@@ -20,6 +20,7 @@ export interface DispatcherOptions {
   metrics: Metrics;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 export interface DrainReport {
@@ -35,65 +36,105 @@ export interface DispatcherStatus {
   inFlight: number;
 }
 
+const emptyReport = (): DrainReport => ({ attempted: 0, delivered: 0, retried: 0, dead: 0 });
+
 /**
- * Delivers due outbox rows: claims them with a lease, calls Dub at a bounded rate and concurrency,
- * and marks each row by what the retry policy decides. `kick()` starts a drain in the background
- * (after an ack, from the sweeper); `drain()` runs one to completion (Workers' waitUntil, tests).
+ * Delivers due outbox rows: `concurrency` workers each claim one row at a time with a lease,
+ * wait for a rate-limit slot, call Dub and mark the row by what the retry policy decides.
+ * `kick()` starts a drain in the background (after an ack, from the sweeper); `drain()` runs one
+ * to completion (Workers' waitUntil, tests).
  */
 export function createDispatcher(options: DispatcherOptions) {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const limiter = createRateLimiter(options.ratePerMinute, now, sleep);
-  const { store, logger, metrics, policy } = options;
+  const { store, logger, metrics, policy, leaseMs } = options;
   const pauseProbeMs = options.pauseProbeMs ?? 60_000;
-  let paused: { reason: string; probeAt: number } | null = null;
-  let running: Promise<DrainReport> | null = null;
-  let again = false;
+  // Each Dub key (the default, or a tenant's) has its own rate limit and its own pause.
+  const limiters = new Map<string, ReturnType<typeof createRateLimiter>>();
+  const paused = new Map<string, { reason: string; probeAt: number; probing: boolean }>();
+  const keyOf = (row: OutboxRow) => row.tenant ?? '';
+  const limiterFor = (key: string) => {
+    let limiter = limiters.get(key);
+    if (!limiter) limiters.set(key, (limiter = createRateLimiter(options.ratePerMinute, now)));
+    return limiter;
+  };
+  // Workers run while there is due work; a kick tops them up to `concurrency`, so one slow call
+  // never keeps new rows waiting for the others.
+  let workers = 0;
+  let running: { done: Promise<DrainReport>; finish: (report: DrainReport) => void; report: DrainReport } | null = null;
   let stopping = false;
-  let inFlight = 0;
+  const inFlight = new Map<number, Claim>();
   // Refunds read and raise the ledger's refunded amount; one at a time keeps that consistent.
   let refundChain: Promise<unknown> = Promise.resolve();
 
-  async function deliver(row: OutboxRow, report: DrainReport): Promise<void> {
-    const claim: Claim = { id: row.id, attempts: row.attempts };
-    await limiter.take();
-    inFlight++;
-    let outcome: DeliveryOutcome;
-    try {
-      const run = () => options.execute(row);
-      outcome = row.kind === 'refund' ? await (refundChain = refundChain.then(run, run)) as DeliveryOutcome : await run();
-    } catch (error) {
-      outcome = { ok: false, failure: { kind: 'network', message: `unexpected: ${(error as Error).message}` } };
-    } finally {
-      inFlight--;
+  function pause(key: string, reason: string): void {
+    if (!paused.has(key)) {
+      logger.error(
+        { error: reason, ...(key ? { tenant: key } : {}) },
+        'Dub refused the API key (401/403): delivery PAUSED, events stay pending; check DUB_API_KEY and the workspace plan',
+      );
     }
+    paused.set(key, { reason, probeAt: now() + pauseProbeMs, probing: false });
+    metrics.paused(true);
+  }
+
+  function resume(key: string, outboxId: number): void {
+    if (!paused.delete(key)) return;
+    logger.info({ outboxId, ...(key ? { tenant: key } : {}) }, 'Dub accepted the API key again: delivery resumed');
+    metrics.paused(paused.size > 0);
+  }
+
+  /** Keys whose rows are not claimed now: paused, and not yet (or already being) probed. */
+  function keysOnHold(): Array<string | null> {
+    const held: Array<string | null> = [];
+    for (const [key, pause] of paused) if (pause.probing || now() < pause.probeAt) held.push(key === '' ? null : key);
+    return held;
+  }
+
+  async function run(row: OutboxRow): Promise<DeliveryOutcome> {
+    const call = () => options.execute(row);
+    try {
+      return row.kind === 'refund' ? ((await (refundChain = refundChain.then(call, call))) as DeliveryOutcome) : await call();
+    } catch (error) {
+      return { ok: false, failure: { kind: 'network', message: `unexpected: ${(error as Error).message}` } };
+    }
+  }
+
+  /** Records what happened to one attempt, as the retry policy decides. */
+  async function settle(row: OutboxRow, claim: Claim, outcome: DeliveryOutcome, report: DrainReport): Promise<void> {
     report.attempted++;
     const labels = { source: row.source, kind: row.kind };
     if (outcome.ok) {
       await store.markDelivered(claim, outcome.state, outcome.summary, now());
       report.delivered++;
       metrics.delivered(labels, outcome.state);
-      if (paused) {
-        logger.info({ outboxId: row.id }, 'Dub accepted the API key again: delivery resumed');
-        paused = null;
-      }
+      logger.debug({ outboxId: row.id, kind: row.kind, state: outcome.state, attempts: row.attempts }, 'delivered');
+      resume(keyOf(row), row.id);
       return;
     }
     const { failure } = outcome;
-    if (failure.kind === 'http' && failure.status === 429 && failure.retryAfterMs) limiter.holdUntil(now() + failure.retryAfterMs);
-    const decision = decide(failure, row.attempts, policy);
+    const decision = decide(failure, row.attempts, policy, options.random);
+    const fields = { outboxId: row.id, kind: row.kind, attempts: row.attempts, error: failure.message };
     switch (decision.action) {
       case 'retry':
         await store.markRetry(claim, now() + decision.delayMs, failure.message);
         report.retried++;
         metrics.retried(labels);
-        logger.warn({ outboxId: row.id, attempts: row.attempts, delayMs: decision.delayMs, error: failure.message }, 'delivery failed, will retry');
+        logger.warn({ ...fields, delayMs: decision.delayMs }, 'delivery failed, will retry');
+        return;
+      case 'defer':
+        // Nothing goes to Dub before its reset time, from any worker.
+        limiterFor(keyOf(row)).holdUntil(now() + decision.delayMs);
+        await store.release(claim, now() + decision.delayMs, failure.message);
+        report.retried++;
+        metrics.retried(labels);
+        logger.warn({ ...fields, delayMs: decision.delayMs }, 'Dub rate limit reached (429): waiting for its reset');
         return;
       case 'dead':
         await store.markDead(claim, failure.message, now());
         report.dead++;
         metrics.dead(labels);
-        logger.error({ outboxId: row.id, attempts: row.attempts, error: failure.message }, 'delivery dead-lettered');
+        logger.error(fields, 'delivery dead-lettered (replay with `dub-bridge replay`)');
         return;
       case 'give_up':
         await store.markDelivered(claim, 'skipped', JSON.stringify({ reason: failure.message }), now());
@@ -101,75 +142,112 @@ export function createDispatcher(options: DispatcherOptions) {
         return;
       case 'pause':
         await store.release(claim, now(), failure.message);
-        if (!paused) {
-          logger.error({ error: failure.message }, 'Dub refused the API key (401/403): delivery PAUSED, events stay pending; check DUB_API_KEY and the workspace plan');
-        }
-        paused = { reason: failure.message, probeAt: now() + pauseProbeMs };
-        metrics.paused(true);
+        pause(keyOf(row), failure.message);
         return;
     }
   }
 
-  async function drainOnce(): Promise<DrainReport> {
-    const report: DrainReport = { attempted: 0, delivered: 0, retried: 0, dead: 0 };
-    while (!stopping) {
-      if (paused && now() < paused.probeAt) break;
-      const limit = paused ? 1 : options.concurrency * 4;
-      const rows = await store.claimDue(now(), limit, options.leaseMs);
-      if (rows.length === 0) break;
-      const queue = [...rows];
-      const workers = Array.from({ length: Math.min(options.concurrency, queue.length) }, async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
-          if (stopping) {
-            await store.release({ id: row.id, attempts: row.attempts }, now(), 'shutting down');
-            continue;
-          }
-          await deliver(row, report);
-        }
-      });
-      await Promise.all(workers);
-      if (!paused) metrics.paused(false);
+  /**
+   * Delivers one claimed row. False when the worker should stop: the row went back unsent
+   * (shutting down, or the rate limit's next slot lies beyond half the lease).
+   */
+  async function deliver(row: OutboxRow, report: DrainReport): Promise<boolean> {
+    const claim: Claim = { id: row.id, attempts: row.attempts, leaseUntil: row.leaseUntil };
+    const pauseOfKey = paused.get(keyOf(row));
+    if (pauseOfKey) {
+      // Paused key: this row probes it, unless another row already does (then it goes back).
+      if (pauseOfKey.probing || now() < pauseOfKey.probeAt) {
+        await store.release(claim, now(), pauseOfKey.reason);
+        return true;
+      }
+      pauseOfKey.probing = true;
     }
-    return report;
+    const wait = limiterFor(keyOf(row)).reserve();
+    if (wait > leaseMs / 2) {
+      await store.release(claim, now() + wait, 'waiting for a rate-limit slot');
+      if (pauseOfKey) pauseOfKey.probing = false;
+      return false;
+    }
+    if (wait > 0) await sleep(wait);
+    if (stopping) {
+      await store.release(claim, now(), 'shutting down');
+      return false;
+    }
+    inFlight.set(row.id, claim);
+    const outcome = await run(row);
+    inFlight.delete(row.id);
+    try {
+      await settle(row, claim, outcome, report);
+    } catch (error) {
+      // The lease runs out and the row is sent again; Dub's idempotency absorbs the repeat.
+      logger.error({ outboxId: row.id, error: (error as Error).message }, 'could not record a delivery result');
+    }
+    if (pauseOfKey && paused.get(keyOf(row)) === pauseOfKey) {
+      // The probe neither proved nor disproved the key (a 5xx, a timeout): probe again later.
+      pauseOfKey.probing = false;
+      pauseOfKey.probeAt = now() + pauseProbeMs;
+    }
+    return true;
+  }
+
+  async function worker(report: DrainReport): Promise<void> {
+    while (!stopping) {
+      // A paused key's rows stay put; once per pauseProbeMs one of them probes the key.
+      const [row] = await store.claimDue(now(), 1, leaseMs, keysOnHold());
+      if (!row || !(await deliver(row, report))) return;
+    }
   }
 
   function drain(): Promise<DrainReport> {
-    if (running) {
-      again = true;
-      return running;
+    if (!running) {
+      let finish!: (report: DrainReport) => void;
+      const done = new Promise<DrainReport>((resolve) => (finish = resolve));
+      running = { done, finish, report: emptyReport() };
     }
-    running = (async () => {
-      const total: DrainReport = { attempted: 0, delivered: 0, retried: 0, dead: 0 };
-      try {
-        do {
-          again = false;
-          const report = await drainOnce();
-          total.attempted += report.attempted;
-          total.delivered += report.delivered;
-          total.retried += report.retried;
-          total.dead += report.dead;
-        } while (again && !stopping);
-      } finally {
-        running = null;
-      }
-      return total;
-    })();
-    return running;
+    const current = running;
+    while (!stopping && workers < options.concurrency) {
+      workers++;
+      worker(current.report)
+        .catch((error: unknown) => logger.error({ error: (error as Error).message }, 'delivery worker failed'))
+        .finally(() => {
+          if (--workers > 0) return;
+          running = null;
+          current.finish(current.report);
+        });
+    }
+    if (workers === 0) {
+      running = null;
+      current.finish(current.report);
+    }
+    return current.done;
   }
 
   return {
     drain,
     /** Starts a drain in the background; errors are logged, never thrown at the caller. */
     kick(): void {
-      drain().catch((error: unknown) => logger.error({ error: (error as Error).message }, 'dispatcher drain failed'));
+      void drain();
     },
     status(): DispatcherStatus {
-      return { paused: paused !== null, pausedReason: paused?.reason ?? null, inFlight };
+      const reasons = [...paused].map(([key, p]) => (key ? `tenant ${key}: ${p.reason}` : p.reason));
+      return { paused: paused.size > 0, pausedReason: reasons.length ? reasons.join('; ') : null, inFlight: inFlight.size };
     },
     /** Stops claiming new rows and waits (up to `graceMs`) for in-flight deliveries. */
     async stop(graceMs: number): Promise<void> {
       stopping = true;
-      if (running) await Promise.race([running.catch(() => undefined), sleep(graceMs)]);
+      if (running) await Promise.race([running.done, sleep(graceMs)]);
+    },
+    /**
+     * After `stop`: gives rows whose call has not finished back to the queue, so a restart sends
+     * them at once instead of after their lease. Returns how many.
+     */
+    async releaseUnfinished(): Promise<number> {
+      let released = 0;
+      for (const claim of inFlight.values()) {
+        if (await store.release(claim, now(), 'interrupted by shutdown')) released++;
+      }
+      inFlight.clear();
+      return released;
     },
   };
 }

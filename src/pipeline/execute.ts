@@ -3,6 +3,7 @@ import { DubTransportError, type DubClient, type DubResponse } from '../dub/clie
 import type { Store } from '../db/store.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
 import { executeRefund } from './refund.js';
+import type { InvoiceForPayment } from './stripe-invoice-lookup.js';
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
@@ -37,9 +38,17 @@ function summarize(response: DubResponse, extra: Record<string, unknown> = {}): 
   });
 }
 
+/** PATCH semantics: a field the provider left empty is left out, so it never clears Dub's value. */
+function withoutEmptyFields<T extends Record<string, unknown>>(body: T): Partial<T> {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== undefined && value !== '')) as Partial<T>;
+}
+
 export interface ExecuteDeps {
   client: DubClient;
   store: Store;
+  now?: () => number;
+  /** Set when STRIPE_API_KEY is: finds a refund's invoice on newer Stripe API versions. */
+  findInvoiceForPayment?: InvoiceForPayment;
 }
 
 /**
@@ -59,7 +68,8 @@ export async function executeCommand(raw: string, deps: ExecuteDeps): Promise<De
   }
 }
 
-async function run(command: DubCommand, { client, store }: ExecuteDeps): Promise<DeliveryOutcome> {
+async function run(command: DubCommand, deps: ExecuteDeps): Promise<DeliveryOutcome> {
+  const { client } = deps;
   switch (command.kind) {
     case 'lead': {
       const response = await client.trackLead(command.body);
@@ -73,7 +83,7 @@ async function run(command: DubCommand, { client, store }: ExecuteDeps): Promise
       return done(attributed ? 'delivered' : 'not_attributed', summarize(response));
     }
     case 'customer': {
-      const response = await client.updateCustomer(command.externalId, command.body);
+      const response = await client.updateCustomer(command.externalId, withoutEmptyFields(command.body));
       if (isSuccess(response.status)) return done('delivered', summarize(response));
       if (response.status !== 404) return httpFailure(response);
       if (!command.leadIfUnknown) return done('skipped', summarize(response, { reason: 'customer unknown to Dub' }));
@@ -81,6 +91,6 @@ async function run(command: DubCommand, { client, store }: ExecuteDeps): Promise
       return isSuccess(lead.status) ? done('delivered', summarize(lead, { via: 'lead' })) : httpFailure(lead);
     }
     case 'refund':
-      return executeRefund(command.body, { client, store });
+      return executeRefund(command.body, deps);
   }
 }

@@ -2,12 +2,14 @@ import { BridgeError } from '../errors.js';
 import type { RecordEventResult, Store } from '../db/store.js';
 import { mapShopifyWebhook, parseShopifyWebhook, type ShopifyWebhookMeta } from '../mappers/shopify/index.js';
 import { mapStripeEvent, parseStripeEvent, stripeCustomerIdOf } from '../mappers/stripe/index.js';
-import type { MapResult } from '../mappers/types.js';
+import type { MapResult, TestEventsPolicy } from '../mappers/types.js';
 import { toRecord, type ReceivedEvent } from './record.js';
 
 export interface IngestDeps {
   store: Store;
-  testEvents: 'forward' | 'skip';
+  testEvents: TestEventsPolicy;
+  /** The tenant (TENANTS_FILE id) the webhook was routed to; null or absent = the env settings. */
+  tenant?: string | null;
   /** See PROVISIONAL_SALE_HOLD_MS. */
   provisionalHoldMs: number;
   now: () => number;
@@ -45,6 +47,7 @@ export async function ingestStripe(json: unknown, rawBody: string, deps: IngestD
     eventKey: event.id,
     eventType: event.type,
     account: event.account ?? null,
+    tenant: deps.tenant ?? null,
     payload: rawBody,
     receivedAt: deps.now(),
   };
@@ -68,6 +71,7 @@ export async function ingestShopify(
     eventKey: `${meta.shop}:${meta.topic}:${deliveryId}`,
     eventType: meta.topic,
     account: meta.shop,
+    tenant: deps.tenant ?? null,
     payload: rawBody,
     receivedAt: deps.now(),
   };

@@ -1,16 +1,17 @@
 /**
  * Spaces calls evenly so a backlog drains at Dub's per-minute limit instead of in bursts that
- * end in 429s. `take()` resolves when the next call may start.
+ * end in 429s. The limit is per process: two bridges on one key should each get half.
  */
-export function createRateLimiter(perMinute: number, now: () => number, sleep: (ms: number) => Promise<void>) {
+export function createRateLimiter(perMinute: number, now: () => number) {
   const spacingMs = 60_000 / perMinute;
   let nextSlot = 0;
   return {
-    async take(): Promise<void> {
+    /** Books the next free slot and says how many ms from now it starts (0: go now). */
+    reserve(): number {
       const current = now();
       const slot = Math.max(current, nextSlot);
       nextSlot = slot + spacingMs;
-      if (slot > current) await sleep(slot - current);
+      return slot - current;
     },
     /** After a 429, nothing is sent before Dub's reset time. */
     holdUntil(time: number): void {

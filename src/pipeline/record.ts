@@ -7,6 +7,8 @@ export interface ReceivedEvent {
   eventKey: string;
   eventType: string;
   account: string | null;
+  /** TENANTS_FILE id whose Dub key delivers the commands; null = DUB_API_KEY. */
+  tenant?: string | null;
   payload: string;
   receivedAt: number;
 }
@@ -17,8 +19,9 @@ export interface ReceivedEvent {
  * replace it.
  */
 export function toRecord(event: ReceivedEvent, result: MapResult, provisionalHoldMs: number): RecordEventInput {
+  const { tenant = null, ...received } = event;
   const inbox: NewInboxRecord = {
-    ...event,
+    ...received,
     state: result.outcome === 'commands' ? 'mapped' : result.outcome === 'ignored' ? 'ignored' : 'compliance',
     reason: result.outcome === 'ignored' ? result.reason : null,
   };
@@ -26,9 +29,12 @@ export function toRecord(event: ReceivedEvent, result: MapResult, provisionalHol
     return { inbox, outbox: [], links: result.outcome === 'ignored' ? result.links : [] };
   }
   const outbox = result.commands.map((command): NewOutboxRecord => {
+    const key = commandKey(event.source, command, event.eventKey);
     const row: NewOutboxRecord = {
       kind: command.kind,
-      idempotencyKey: commandKey(event.source, command, event.eventKey),
+      // Tenants may reuse customer ids: one workspace's lead must not dedupe another's.
+      idempotencyKey: tenant ? `${tenant}:${key}` : key,
+      tenant,
       customerKey: commandCustomer(command),
       command: JSON.stringify(command),
       rank: command.kind === 'sale' && command.provisional ? 0 : 1,

@@ -6,8 +6,22 @@ import { migrationsFolder } from './paths.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const DEFAULT_DATABASE_PATH = './data/dub-bridge.sqlite';
-const SHUTDOWN_GRACE_MS = 10_000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
+/** A startup problem outside config and database (a taken port), reported in one line. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Resolves when `server` listens; a taken port becomes one clear error instead of a crash. */
+function listen(server: ServerType, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new StartupError(`PORT: ${port} is already in use`) : error),
+    );
+  });
+}
 
 export interface RunningBridge {
   port: number;
@@ -30,19 +44,39 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
     startDelivery: () => dispatcher.kick(),
   });
 
+  if (config.DUB_TIMEOUT_MS > config.LEASE_MS / 2) {
+    logger.warn(
+      { DUB_TIMEOUT_MS: config.DUB_TIMEOUT_MS, LEASE_MS: config.LEASE_MS },
+      'LEASE_MS should be at least twice DUB_TIMEOUT_MS, or a slow call may be sent twice',
+    );
+  }
   const sweeper = setInterval(() => dispatcher.kick(), config.SWEEP_INTERVAL_MS);
-  const pruneOld = () =>
-    store
-      .prunePayloads(Date.now() - config.RETENTION_DAYS * 86_400_000)
-      .then((n) => n > 0 && logger.info({ pruned: n, retentionDays: config.RETENTION_DAYS }, 'raw payloads pruned'))
-      .catch((error: Error) => logger.error({ error: error.message }, 'pruning failed'));
-  const retention = setInterval(pruneOld, RETENTION_SWEEP_MS);
-  void pruneOld();
+  // Past retention, raw payloads go and finished commands lose names and emails (ids and amounts
+  // stay as the audit trail). Pending rows keep theirs until delivered.
+  const applyRetention = async () => {
+    try {
+      const before = Date.now() - config.RETENTION_DAYS * 86_400_000;
+      const payloads = await store.prunePayloads(before);
+      const commands = await store.scrubFinishedCommands(before);
+      if (payloads + commands > 0) logger.info({ payloads, commands, retentionDays: config.RETENTION_DAYS }, 'retention: personal data pruned');
+    } catch (error) {
+      logger.error({ error: (error as Error).message }, 'retention pruning failed');
+    }
+  };
+  const retention = setInterval(applyRetention, RETENTION_SWEEP_MS);
+  await applyRetention();
   dispatcher.kick();
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));
-  });
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' });
+  try {
+    await listen(server, config.PORT);
+  } catch (error) {
+    clearInterval(sweeper);
+    clearInterval(retention);
+    await dispatcher.stop(0);
+    close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info(
@@ -58,10 +92,16 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
       stopping ??= (async () => {
         clearInterval(sweeper);
         clearInterval(retention);
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        await dispatcher.stop(SHUTDOWN_GRACE_MS);
+        // New connections are refused at once; requests already inside get the same grace as
+        // deliveries (a webhook is only acknowledged after its commit, so cutting one is safe).
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, config.SHUTDOWN_GRACE_MS).unref());
+        await Promise.all([dispatcher.stop(config.SHUTDOWN_GRACE_MS), Promise.race([closed, grace])]);
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        const released = await dispatcher.releaseUnfinished();
         close();
-        logger.info({}, 'dub-bridge stopped');
+        logger.info({ unfinishedDeliveries: released }, 'dub-bridge stopped');
       })();
       return stopping;
     },

@@ -4,9 +4,11 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SQL } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema.js';
 import { createDrizzleStore, type AnySQLiteDatabase } from '../db/drizzle-store.js';
 import type { Store } from '../db/store.js';
+import { createGroupCommit } from './group-commit.js';
 
 export class DatabaseOpenError extends Error {
   override readonly name = 'DatabaseOpenError';
@@ -43,6 +45,7 @@ export function openSqliteStore(options: OpenSqliteOptions): { store: Store; clo
   } catch (error) {
     throw new DatabaseOpenError(`DATABASE_PATH: cannot open ${path}: ${(error as Error).message}`);
   }
+  reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   try {
     migrate(db, { migrationsFolder: options.migrationsFolder });
@@ -51,10 +54,40 @@ export function openSqliteStore(options: OpenSqliteOptions): { store: Store; clo
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     throw new DatabaseOpenError(`DATABASE_PATH: cannot migrate ${path}: ${cause}`);
   }
-  const atomic = async (statements: SQL[]) => {
-    db.transaction((tx) => {
-      for (const statement of statements) tx.run(statement);
-    });
-  };
+  const atomic = createGroupCommit(transactionRunner(sqlite));
   return { store: createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic), close: () => sqlite.close() };
+}
+
+/**
+ * drizzle asks better-sqlite3 to prepare every query afresh, so SQLite parses and plans the same
+ * few SQL texts again for each webhook. Statements are kept by SQL text and reused instead. drizzle
+ * runs each prepared query at once (never holding one across an await) and some of its reads
+ * switch a statement to raw arrays, so a reused statement is switched back to object rows.
+ */
+function reusePreparedStatements(sqlite: Database.Database, max = 500) {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      if (cache.size >= max) cache.clear();
+      cache.set(source, (statement = prepare(source)));
+    } else if (statement.reader) {
+      statement.raw(false);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
+/** Runs several statement lists in one better-sqlite3 transaction: all commit, or none. */
+function transactionRunner(sqlite: Database.Database) {
+  const dialect = new SQLiteSyncDialect();
+  return sqlite.transaction((lists: SQL[][]) => {
+    for (const list of lists) {
+      for (const statement of list) {
+        const query = dialect.sqlToQuery(statement);
+        sqlite.prepare(query.sql).run(...query.params);
+      }
+    }
+  });
 }

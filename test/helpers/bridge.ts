@@ -71,13 +71,16 @@ export async function startTestBridge(env: Record<string, string | undefined> = 
 }
 
 /** Polls until `check` returns a truthy value (deliveries happen after the ack). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+/** The value `eventually` resolves with: whatever `check` returned once it was truthy. */
+type Truthy<T> = Exclude<T, false | 0 | '' | null | undefined>;
+
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as Truthy<T>;
     } catch (error) {
       last = error;
     }

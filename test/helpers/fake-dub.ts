@@ -53,6 +53,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: any;
   at: number;
+  /** The status Dub answered (even if the caller had gone); unset while unanswered or when dropped. */
+  status?: number;
 }
 
 /** A scripted answer for the next request(s) to a route. */
@@ -65,6 +67,8 @@ export interface Fault {
   reset?: boolean;
   /** Never answer (until the server closes). */
   hang?: boolean;
+  /** Carry out the request, then drop the connection: Dub acted but its answer was lost (commission PATCH). */
+  applyThenDrop?: boolean;
 }
 
 export interface FakeCommission {
@@ -77,6 +81,10 @@ export interface FakeCommission {
 
 export interface FakeDubOptions {
   apiKey?: string;
+  /** More keys accepted besides `apiKey`: several Dub workspaces (tenants) behind one fake. */
+  otherApiKeys?: string[];
+  /** Delay before every answer, like a network round trip to the real Dub. */
+  latencyMs?: number;
   /** Requests allowed per window before 429 (0 = unlimited). */
   rateLimit?: number;
   rateWindowMs?: number;
@@ -95,7 +103,10 @@ export async function startFakeDub(options: FakeDubOptions = {}) {
   let rejected429 = 0;
   let acceptedKey = apiKey;
 
+  const answered = new WeakMap<ServerResponse, RecordedRequest>();
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const recorded = answered.get(res);
+    if (recorded) recorded.status = status;
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
@@ -132,6 +143,8 @@ export async function startFakeDub(options: FakeDubOptions = {}) {
       at: Date.now(),
     };
     requests.push(recorded);
+    answered.set(res, recorded);
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const name = route(recorded.method, recorded.path);
 
     const fault = faults.get(name)?.shift() ?? faults.get('*')?.shift();
@@ -141,7 +154,8 @@ export async function startFakeDub(options: FakeDubOptions = {}) {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.status) return send(res, fault.status, fault.body ?? { error: { code: 'fault', message: 'scripted' } }, fault.headers);
     }
-    if (req.headers.authorization !== `Bearer ${acceptedKey}`) return error(res, 401, 'unauthorized', 'Invalid API key.');
+    const keys = [acceptedKey, ...(options.otherApiKeys ?? [])];
+    if (!keys.some((key) => req.headers.authorization === `Bearer ${key}`)) return error(res, 401, 'unauthorized', 'Invalid API key.');
     if (options.rateLimit) {
       const windowMs = options.rateWindowMs ?? 60_000;
       if (Date.now() - windowStart >= windowMs) {
@@ -195,8 +209,17 @@ export async function startFakeDub(options: FakeDubOptions = {}) {
         const commission = commissions.get(decodeURIComponent(recorded.path.slice('/commissions/'.length)));
         if (!commission) return error(res, 404, 'not_found', 'Commission not found.');
         if (commission.status === 'paid') return error(res, 400, 'bad_request', 'Paid commissions cannot be updated.');
+        // Like Dub: the same status again is refused; a sale amount reaching 0 marks it refunded.
+        if (parsed.data.status === commission.status) {
+          return error(res, 400, 'bad_request', `This commission is already in the ${commission.status} status.`);
+        }
         if (parsed.data.status) commission.status = parsed.data.status;
-        if (parsed.data.modifySaleAmount) commission.amount += parsed.data.modifySaleAmount;
+        else if (parsed.data.modifySaleAmount) {
+          const amount = commission.amount + parsed.data.modifySaleAmount;
+          if (amount <= 0) commission.status = 'refunded';
+          else commission.amount = amount;
+        }
+        if (fault?.applyThenDrop) return req.socket.destroy();
         return send(res, 200, commission);
       }
       case 'links-count':
@@ -230,6 +253,8 @@ export async function startFakeDub(options: FakeDubOptions = {}) {
     },
     knowCustomer: (externalId: string) => knownCustomers.add(externalId),
     commissions,
+    /** The commission Dub keeps for a sale's invoiceId (one per invoice). */
+    commissionFor: (invoiceId: string) => [...commissions.values()].find((c) => c.invoiceId === invoiceId),
     sales,
     setAcceptedKey: (key: string) => {
       acceptedKey = key;

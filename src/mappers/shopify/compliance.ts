@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ComplianceAction } from '../types.js';
 import { numericId, present, type ShopifyWebhookMeta, type TopicMapper } from './shared.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { commands } from '../types.js';
 import { fullName, numericId, present, resourceId, type TopicMapper } from './shared.js';
 

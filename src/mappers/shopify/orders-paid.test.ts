@@ -216,6 +216,22 @@ describe('orders/paid ignored', () => {
     expect(mapPayload('orders/paid', order)).toEqual(mapPayload('orders/paid', loadFixture('orders-paid')));
   });
 
+  it('test order forwarded with metadata.testEvent when TEST_EVENTS=tag', () => {
+    const order = { ...loadFixture('orders-paid'), test: true };
+    const forwarded = mapPayload('orders/paid', order);
+    const tagged = mapPayload('orders/paid', order, { testEvents: 'tag' });
+    if (forwarded.outcome !== 'commands') throw new Error('expected commands');
+    const [sale] = forwarded.commands as [{ kind: 'sale'; body: SaleBody }];
+    expect(tagged).toEqual({
+      ...forwarded,
+      commands: [{ ...sale, body: { ...sale.body, metadata: { ...sale.body.metadata, testEvent: true } } }],
+    });
+  });
+
+  it('live order not tagged under TEST_EVENTS=tag', () => {
+    expect(mapPayload('orders/paid', loadFixture('orders-paid'), { testEvents: 'tag' })).toEqual(mapPayload('orders/paid', loadFixture('orders-paid')));
+  });
+
   it('live order not skipped under TEST_EVENTS=skip', () => {
     expect(mapPayload('orders/paid', loadFixture('orders-paid'), skip).outcome).toBe('commands');
   });

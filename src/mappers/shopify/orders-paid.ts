@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SaleBody } from '../../dub/commands.js';
 import { decimalToDubUnits, isThreeDecimal } from '../money.js';
-import { bridgeMetadata, commands, ignored } from '../types.js';
+import { bridgeMetadata, commands, ignored, tagTestEvent } from '../types.js';
 import {
   customerExternalId,
   deliveryIds,
@@ -89,6 +89,7 @@ export const ordersPaid: TopicMapper<z.infer<typeof order>> = {
       }),
       ...attribution,
     };
-    return commands([{ kind: 'sale', body, refs: { shopifyOrderId: orderId } }]);
+    const result = commands([{ kind: 'sale', body, refs: { shopifyOrderId: orderId } }]);
+    return payload.test && ctx.testEvents === 'tag' ? tagTestEvent(result) : result;
   },
 };

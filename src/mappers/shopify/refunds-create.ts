@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDecimals, decimalToDubUnits, isThreeDecimal } from '../money.js';
 import { bridgeMetadata, commands, ignored } from '../types.js';
 import { deliveryIds, moneySet, numericId, orderGid, resourceId, type TopicMapper } from './shared.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MapContext, MapResult } from '../types.js';
 
 /** What the handler read from the verified request's headers. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DubCommand } from '../../dub/commands.js';
 import { bridgeMetadata, commands, ignored } from '../types.js';
 import { compact, toDubAmount } from './amount.js';
@@ -34,6 +34,7 @@ export const chargeRefunded = stripeMapper(chargeSchema, (event, charge, ctx) =>
     body: {
       refs: compact({ paymentIntent: charge.payment_intent, stripeInvoice: charge.invoice, chargeId: charge.id }),
       refundedTotal: refunded.amount,
+      ...(charge.amount > 0 ? { paymentAmount: toDubAmount(charge.amount, charge.currency).amount } : {}),
       fullyRefunded: charge.refunded === true || charge.amount_refunded >= charge.amount,
       currency: refunded.currency,
       refundId: charge.id,

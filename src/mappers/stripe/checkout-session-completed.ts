@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DubCommand } from '../../dub/commands.js';
 import { bridgeMetadata, commands, ignored, type MapContext, type MapResult } from '../types.js';
 import { compact, toDubAmount } from './amount.js';

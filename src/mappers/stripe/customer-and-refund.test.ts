@@ -77,6 +77,7 @@ describe('charge.refunded', () => {
           body: {
             refs: { paymentIntent: PAYMENT_INTENT, chargeId: CHARGE },
             refundedTotal: 5400,
+            paymentAmount: 10800,
             fullyRefunded: false,
             currency: 'usd',
             refundId: CHARGE,

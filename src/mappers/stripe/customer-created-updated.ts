@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CustomerBody, DubCommand } from '../../dub/commands.js';
 import { bridgeMetadata, commands, ignored } from '../types.js';
 import { compact } from './amount.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MapContext, MapResult } from '../types.js';
 
 /** The parts of a Stripe webhook event every mapper relies on; `data.object` is checked per type. */

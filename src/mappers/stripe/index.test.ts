@@ -78,6 +78,26 @@ describe('mapStripeEvent', () => {
     expect(mapRawStripeEvent(event)).toMatchObject({ outcome: 'commands', commands: [{ kind: 'sale' }] });
   });
 
+  it('livemode false with TEST_EVENTS=tag -> every command carries metadata.testEvent', () => {
+    const event = stripeFixture('checkout-session-async-payment-succeeded');
+    event.livemode = false;
+    event.type = 'checkout.session.completed';
+    event.data.object.payment_status = 'unpaid';
+    const forwarded = mapRawStripeEvent(event);
+    const tagged = mapRawStripeEvent(event, { testEvents: 'tag' });
+    if (forwarded.outcome !== 'commands' || tagged.outcome !== 'commands') throw new Error('expected commands');
+    expect(tagged.commands.map((c) => c.kind)).toEqual(forwarded.commands.map((c) => c.kind));
+    expect(tagged.commands.length).toBeGreaterThan(0);
+    tagged.commands.forEach((command, i) => {
+      expect(command).toMatchObject({ body: { metadata: { ...(forwarded.commands[i] as any).body.metadata, testEvent: true } } });
+    });
+  });
+
+  it('live events are not tagged under TEST_EVENTS=tag', () => {
+    const event = stripeFixture('checkout-session-completed-payment');
+    expect(mapRawStripeEvent(event, { testEvents: 'tag' })).toStrictEqual(mapRawStripeEvent(event));
+  });
+
   it('live events are mapped under TEST_EVENTS=skip', () => {
     const event = stripeFixture('charge-refunded');
     expect(mapRawStripeEvent(event, { testEvents: 'skip' })).toMatchObject({ outcome: 'commands' });

@@ -1,4 +1,4 @@
-import { ignored, type MapContext, type MapResult } from '../types.js';
+import { ignored, tagTestEvent, type MapContext, type MapResult } from '../types.js';
 import { chargeRefunded } from './charge-refunded.js';
 import { checkoutSessionAsyncPaymentSucceeded } from './checkout-session-async-payment-succeeded.js';
 import { checkoutSessionCompleted } from './checkout-session-completed.js';
@@ -58,5 +58,6 @@ export function mapStripeEvent(event: StripeEvent, ctx: MapContext): MapResult {
   if (!object.success) {
     return ignored(`invalid ${event.type}: ${describeIssues(object.error.issues, ['data', 'object'])}`);
   }
-  return mapper.map(event, object.data, ctx);
+  const result = mapper.map(event, object.data, ctx);
+  return ctx.testEvents === 'tag' && !event.livemode ? tagTestEvent(result) : result;
 }

@@ -1,0 +1,20 @@
+import { parseConfig } from '../src/config.js';
+import { openSqliteStore } from '../src/runtime/sqlite-store.js';
+import { migrationsFolder } from '../src/runtime/paths.js';
+import { ingestStripe } from '../src/pipeline/ingest.js';
+import { bridgeEnv, tempDatabase } from './context.js';
+import { checkoutBodies } from './events.js';
+const db = tempDatabase();
+const { store, close } = openSqliteStore({ path: db.path, migrationsFolder: migrationsFolder(), createDirectory: false });
+const config = parseConfig(bridgeEnv(db.path));
+const deps = { store, testEvents: config.TEST_EVENTS, provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS, now: Date.now };
+const next = checkoutBodies('x' + Date.now());
+const group = Number(process.argv[2] ?? 50);
+const n = Number(process.argv[3] ?? 5000);
+// warm
+for (let i = 0; i < 500; i += group) await Promise.all(Array.from({ length: group }, () => { const b = next(); return ingestStripe(JSON.parse(b), b, deps); }));
+const s = performance.now(); const c0 = process.cpuUsage();
+for (let i = 0; i < n; i += group) await Promise.all(Array.from({ length: group }, () => { const b = next(); return ingestStripe(JSON.parse(b), b, deps); }));
+const ms = performance.now() - s; const cpu = process.cpuUsage(c0);
+console.log(`group ${group}: ${(n / ms * 1000).toFixed(0)} events/s, ${(ms / n * 1000).toFixed(0)} us/event wall, ${((cpu.user + cpu.system) / n).toFixed(0)} us/event CPU`);
+close(); db.remove();

@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['bare', 'verify', 'bridge', 'shopify', 'naive', 'fixed-rate', 'delivery', 'soak'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  smoke: boolean;
+  scenarios: ScenarioName[];
+  /** Seconds of each measured throughput run, after `warmupS` of unmeasured load. */
+  durationS: number;
+  warmupS: number;
+  connections: number;
+  fixedRate: number;
+  naiveDubDelayMs: number;
+  backlog: number;
+  rateLimitPerMinute: number;
+  deliveryConcurrency: number;
+  dubDelayMs: number;
+  soakEvents: number;
+  soakMaxS: number;
+  /** Pin servers to core 1 and the load generator to core 0 (taskset). */
+  pin: boolean;
+}
+
+const HELP = `npm run bench -- [options]
+  --smoke                 seconds-long run with tiny counts (CI): checks every scenario produces numbers
+  --only a,b              scenarios to run: ${SCENARIOS.join(', ')} (default: all)
+  --skip a,b              scenarios to leave out
+  --duration S            measured seconds per throughput run (default 10)
+  --warmup S              unmeasured warm-up seconds per server (default 3)
+  --connections N         concurrent connections for throughput runs (default 50)
+  --rate N                requests/s of the fixed-rate latency run (default 1000)
+  --backlog N             outbox rows drained in the delivery run (default 100000)
+  --rate-limit N          fake Dub limit per minute = bridge DUB_RATE_LIMIT_PER_MINUTE (default 60000)
+  --concurrency N         bridge DELIVERY_CONCURRENCY in the delivery run (default 16)
+  --dub-delay-ms N        fake Dub answer delay in the delivery run (default 0)
+  --soak-events N         events ingested by the soak (default 1000000)
+  --soak-max-seconds S    hard time bound of the soak (default 300)
+  --no-pin                do not pin processes to cores`;
+
+function list(value: string | undefined): ScenarioName[] {
+  const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) if (!SCENARIOS.includes(name as ScenarioName)) throw new Error(`unknown scenario "${name}"; known: ${SCENARIOS.join(', ')}`);
+  return names as ScenarioName[];
+}
+
+function positive(name: string, value: string | undefined, fallback: number, min = Number.MIN_VALUE): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be ${min === Number.MIN_VALUE ? 'a positive number' : `a number >= ${min}`}, got "${value}"`);
+  return n;
+}
+
+/** Reads the command line; `--smoke` changes the defaults, explicit flags still win. */
+export function parseOptions(argv: string[]): BenchOptions | 'help' {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean' }, help: { type: 'boolean' }, 'no-pin': { type: 'boolean' },
+      only: { type: 'string' }, skip: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
+      connections: { type: 'string' }, rate: { type: 'string' }, backlog: { type: 'string' }, 'rate-limit': { type: 'string' },
+      concurrency: { type: 'string' }, 'dub-delay-ms': { type: 'string' }, 'soak-events': { type: 'string' }, 'soak-max-seconds': { type: 'string' },
+    },
+  });
+  if (v.help) return 'help';
+  const smoke = v.smoke ?? false;
+  const only = list(v.only);
+  const skip = list(v.skip);
+  return {
+    smoke,
+    scenarios: (only.length ? only : [...SCENARIOS]).filter((s) => !skip.includes(s)),
+    durationS: positive('duration', v.duration, smoke ? 1 : 10),
+    warmupS: positive('warmup', v.warmup, smoke ? 0.5 : 3),
+    connections: positive('connections', v.connections, smoke ? 10 : 50),
+    fixedRate: positive('rate', v.rate, smoke ? 200 : 1000),
+    naiveDubDelayMs: 150,
+    backlog: positive('backlog', v.backlog, smoke ? 500 : 100_000),
+    rateLimitPerMinute: positive('rate-limit', v['rate-limit'], 60_000),
+    deliveryConcurrency: positive('concurrency', v.concurrency, 16),
+    dubDelayMs: positive('dub-delay-ms', v['dub-delay-ms'], 0, 0),
+    soakEvents: positive('soak-events', v['soak-events'], smoke ? 2_000 : 1_000_000),
+    soakMaxS: positive('soak-max-seconds', v['soak-max-seconds'], smoke ? 30 : 300),
+    pin: !v['no-pin'],
+  };
+}
+
+export { HELP };

@@ -1,0 +1,82 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import type { DeliveryResult } from './scenarios/delivery.js';
+import type { HttpResult } from './scenarios/http.js';
+import type { SoakResult } from './scenarios/soak.js';
+
+export type ScenarioResult = HttpResult | DeliveryResult | SoakResult;
+
+export interface Ratio {
+  name: string;
+  value: number | null;
+  target: string;
+  met: boolean | null;
+}
+
+export function machine(pinned: boolean) {
+  return { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, pinned, loadavg: loadavg() };
+}
+
+const find = <K extends ScenarioResult['kind']>(results: ScenarioResult[], name: string) =>
+  results.find((r) => r.name === name) as Extract<ScenarioResult, { kind: K }> | undefined;
+
+/** The comparisons the issue asks for; a missing scenario gives null, never a guess. */
+export function ratios(results: ScenarioResult[]): Ratio[] {
+  const rps = (name: string) => find<'http'>(results, name)?.load.rps ?? null;
+  const over = (a: number | null, b: number | null) => (a !== null && b ? a / b : null);
+  const check = (value: number | null, ok: (v: number) => boolean) => (value === null ? null : ok(value));
+  const bridge = rps('bridge');
+  const fixed = find<'http'>(results, 'fixed-rate');
+  const delivery = find<'delivery'>(results, 'delivery');
+  const soak = find<'soak'>(results, 'soak');
+  const list: Array<[string, number | null, string, (v: number) => boolean]> = [
+    ['bridge / verify-only (req/s)', over(bridge, rps('verify')), '>= 0.6', (v) => v >= 0.6],
+    ['bridge / bare (req/s)', over(bridge, rps('bare')), 'info', () => true],
+    ['bridge / naive (req/s)', over(bridge, rps('naive')), '>= 20', (v) => v >= 20],
+    ['shopify bridge / verify-only (req/s)', over(rps('shopify'), rps('verify')), 'info', () => true],
+    [`p99 ack at ${fixed?.overallRate ?? '?'} req/s (ms)`, fixed?.load.latency.p99 ?? null, '<= 10', (v) => v <= 10],
+    ['delivery achieved / limit', delivery ? delivery.achievedPerMinute / delivery.limitPerMinute : null, '>= 0.9', (v) => v >= 0.9],
+    ['delivery 429s', delivery?.rejected429 ?? null, 'almost none', (v) => v <= Math.max(5, (delivery?.backlog ?? 0) / 1000)],
+    ['soak max RSS (MB)', soak?.rssMB.max ?? null, '< 150', (v) => v < 150],
+  ];
+  return list.map(([name, value, target, ok]) => ({ name, value, target, met: target === 'info' ? null : check(value, ok) }));
+}
+
+const fmt = (n: number | null | undefined, digits = 1) => (n === null || n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
+const pad = (rows: string[][]) => {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`).join('\n');
+};
+
+/** Markdown tables (so docs/performance.md can take them as printed). */
+export function renderTables(results: ScenarioResult[], ratioList: Ratio[]): string {
+  const http: string[][] = [['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'acked/recorded', 'notes']];
+  for (const r of results) {
+    if (r.kind === 'delivery') continue;
+    const { load } = r;
+    const label = r.kind === 'http' ? r.label : `soak ${r.events} events`;
+    const connections = r.kind === 'http' ? String(r.connections) : '-';
+    const stored = r.kind === 'http' ? (r.recorded === null ? '-' : `${r.acknowledged}/${r.recorded}`) : `${r.load.ok}/${r.recorded}`;
+    const notes = r.kind === 'http' ? r.notes : `RSS ${fmt(r.rssMB.first)}→${fmt(r.rssMB.max)} max→${fmt(r.rssMB.last)} MB, db ${fmt(r.databaseMB, 0)} MB`;
+    http.push([label, connections, fmt(load.rps, 0), fmt(load.latency.p50, 2), fmt(load.latency.p99, 2), fmt(load.latency.max, 1), `${load.non2xx}/${load.errors}`, stored, notes]);
+  }
+  const parts = [pad(http)];
+  const delivery = find<'delivery'>(results, 'delivery');
+  if (delivery) {
+    parts.push(pad([
+      ['delivery backlog', 'limit/min', 'achieved/min', 'accepted', '429s', 'drain s', 'concurrency', 'pending left'],
+      [String(delivery.backlog), String(delivery.limitPerMinute), fmt(delivery.achievedPerMinute, 0), String(delivery.accepted), String(delivery.rejected429), fmt(delivery.durationS), String(delivery.concurrency), String(delivery.pendingLeft)],
+    ]));
+  }
+  parts.push(pad([['ratio / target', 'value', 'target', 'met'], ...ratioList.map((r) => [r.name, fmt(r.value, 2), r.target, r.met === null ? '' : r.met ? 'yes' : 'NO'])]));
+  return parts.join('\n\n');
+}
+
+/** bench/results/<time>.json: everything measured, with the machine and the options used. */
+export function writeJson(payload: object, smoke: boolean): string {
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`, dir);
+  writeFileSync(file, `${JSON.stringify(payload, null, 2)}\n`);
+  return file.pathname;
+}

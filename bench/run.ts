@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { canPin } from './child.js';
+import type { BenchContext } from './context.js';
+import { HELP, parseOptions, type ScenarioName } from './options.js';
+import { machine, ratios, renderTables, writeJson, type ScenarioResult } from './report.js';
+import { delivery } from './scenarios/delivery.js';
+import { bare, bridgeFixedRate, bridgeShopify, bridgeStripe, naive, verifyOnly } from './scenarios/ingest.js';
+import { soak } from './scenarios/soak.js';
+
+const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+  bare,
+  verify: verifyOnly,
+  bridge: bridgeStripe,
+  shopify: bridgeShopify,
+  naive,
+  'fixed-rate': bridgeFixedRate,
+  delivery,
+  soak,
+};
+
+/** Problems that make a run's numbers meaningless (never timings: those only get reported). */
+function problems(result: ScenarioResult): string[] {
+  const found: string[] = [];
+  if (result.kind === 'delivery') {
+    if (result.accepted < result.backlog) found.push(`delivered ${result.accepted} of ${result.backlog}`);
+    if (result.pendingLeft > 0) found.push(`${result.pendingLeft} rows still pending`);
+    return found;
+  }
+  const { load } = result;
+  if (load.ok === 0 || !Number.isFinite(load.rps) || !Number.isFinite(load.latency.p99)) found.push('no successful requests');
+  if (load.non2xx > 0) found.push(`${load.non2xx} non-2xx answers`);
+  const recorded = result.kind === 'soak' ? result.recorded : result.recorded;
+  const acknowledged = result.kind === 'soak' ? load.ok : result.acknowledged;
+  if (recorded !== null && recorded < acknowledged) found.push(`acknowledged ${acknowledged} events but stored ${recorded}`);
+  return found;
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  if (options === 'help') return console.log(HELP);
+  const pinned = options.pin && canPin();
+  // Core 0: this process (autocannon) and helper servers; core 1: the server under test.
+  if (pinned) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  const ctx: BenchContext = {
+    options,
+    serverCpu: pinned ? 1 : undefined,
+    clientCpu: pinned ? 0 : undefined,
+    runId: Date.now().toString(36),
+    log: (line) => console.error(`[bench] ${line}`),
+  };
+  const machineBefore = machine(pinned);
+  const results: ScenarioResult[] = [];
+  const failures: string[] = [];
+  for (const name of options.scenarios) {
+    try {
+      const result = await RUNNERS[name](ctx);
+      results.push(result);
+      for (const problem of problems(result)) failures.push(`${name}: ${problem}`);
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  const ratioList = ratios(results);
+  console.log(`\nmachine: ${machineBefore.cores} cores, ${machineBefore.cpu}, Node ${machineBefore.node}, ${pinned ? 'server pinned to core 1, load generator to core 0' : 'not pinned'}, load average ${machineBefore.loadavg.map((n) => n.toFixed(2)).join(' ')}\n`);
+  console.log(renderTables(results, ratioList));
+  const file = writeJson({ machine: machineBefore, loadavgAfter: machine(pinned).loadavg, options, results, ratios: ratioList, failures }, options.smoke);
+  console.log(`\nresults: ${file}`);
+  if (failures.length) {
+    console.error(`\nbench: ${failures.length} scenario(s) did not produce valid numbers:\n${failures.join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,71 @@
+import { startChild, type ChildServer } from '../child.js';
+import type { BenchContext } from '../context.js';
+import type { SignedRequest } from '../events.js';
+import { runLoad, type LoadResult } from '../load.js';
+
+export interface HttpResult {
+  kind: 'http';
+  name: string;
+  label: string;
+  connections: number;
+  overallRate: number | null;
+  load: LoadResult;
+  /** 2xx answers including warm-up, and what the server says it stored for them. */
+  acknowledged: number;
+  recorded: number | null;
+  notes: string;
+}
+
+export interface HttpScenario {
+  name: string;
+  label: string;
+  server: string;
+  env?: Record<string, string>;
+  path: string;
+  next: () => SignedRequest;
+  overallRate?: number;
+  notes: string;
+  /** Helpers the server needs (fake Dub), started before it and stopped after. */
+  helpers?: () => Promise<{ env: Record<string, string>; stop: () => Promise<void> }>;
+  /** Reads what the server stored, once it stopped. */
+  recorded?: () => number;
+}
+
+/**
+ * Starts the server in its own process, warms it up (JIT, connections, SQLite cache) with
+ * unmeasured load, then measures a fixed-length run with the same request stream.
+ */
+export async function runHttpScenario(ctx: BenchContext, scenario: HttpScenario): Promise<HttpResult> {
+  const { options } = ctx;
+  const helpers = await scenario.helpers?.();
+  let server: ChildServer | undefined;
+  try {
+    server = await startChild(scenario.server, { ...scenario.env, ...helpers?.env }, ctx.serverCpu);
+    const connections = scenario.overallRate ? Math.min(options.connections, 20) : options.connections;
+    const base = {
+      url: `http://127.0.0.1:${server.port}`,
+      path: scenario.path,
+      connections,
+      next: scenario.next,
+      ...(scenario.overallRate ? { overallRate: scenario.overallRate } : {}),
+    };
+    ctx.log(`${scenario.name}: warm-up ${options.warmupS}s, then ${options.durationS}s measured`);
+    const warmup = await runLoad({ ...base, durationS: options.warmupS });
+    const load = await runLoad({ ...base, durationS: options.durationS });
+    await server.stop();
+    return {
+      kind: 'http',
+      name: scenario.name,
+      label: scenario.label,
+      connections,
+      overallRate: scenario.overallRate ?? null,
+      load,
+      acknowledged: warmup.ok + load.ok,
+      recorded: scenario.recorded?.() ?? null,
+      notes: scenario.notes,
+    };
+  } finally {
+    await server?.stop();
+    await helpers?.stop();
+  }
+}

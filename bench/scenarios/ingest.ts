@@ -1,0 +1,65 @@
+import { startChild } from '../child.js';
+import { bridgeEnv, countRows, DUB_KEY, tempDatabase, type BenchContext } from '../context.js';
+import { shopifyOrders, stripeCheckouts } from '../events.js';
+import { runHttpScenario, type HttpResult } from './http.js';
+
+/** 1. Hono on @hono/node-server, body read, 200: the HTTP ceiling of this machine. */
+export const bare = (ctx: BenchContext) =>
+  runHttpScenario(ctx, {
+    name: 'bare',
+    label: 'bare Hono 200',
+    server: 'bare',
+    path: '/webhooks/stripe',
+    next: stripeCheckouts(`${ctx.runId}b`),
+    notes: 'reads the body, answers 200',
+  });
+
+/** 2. Stripe signature check (constructEventAsync + SubtleCrypto), then 200. */
+export const verifyOnly = (ctx: BenchContext) =>
+  runHttpScenario(ctx, {
+    name: 'verify',
+    label: 'verify-only',
+    server: 'verify-only',
+    path: '/webhooks/stripe',
+    next: stripeCheckouts(`${ctx.runId}v`),
+    notes: 'src/verify/stripe.ts, then 200',
+  });
+
+/** 3. The real bridge (dry run): verify, parse, map, record in SQLite, ack; delivery runs after. */
+async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'shopify', overallRate?: number): Promise<HttpResult> {
+  const db = tempDatabase();
+  try {
+    return await runHttpScenario(ctx, {
+      name,
+      label: overallRate ? `bridge @${overallRate}/s` : `bridge ${provider}`,
+      server: 'bridge',
+      env: bridgeEnv(db.path),
+      path: `/webhooks/${provider}`,
+      next: provider === 'stripe' ? stripeCheckouts(`${ctx.runId}${name}`) : shopifyOrders(`${ctx.runId}${name}`),
+      ...(overallRate ? { overallRate } : {}),
+      notes: `${provider === 'stripe' ? 'checkout.session.completed' : 'orders/paid'}, unique ids, dry run (no DUB_API_KEY)`,
+      recorded: () => countRows(db.path).inbox,
+    });
+  } finally {
+    db.remove();
+  }
+}
+
+export const bridgeStripe = (ctx: BenchContext) => bridge(ctx, 'bridge', 'stripe');
+export const bridgeShopify = (ctx: BenchContext) => bridge(ctx, 'shopify', 'shopify');
+export const bridgeFixedRate = (ctx: BenchContext) => bridge(ctx, 'fixed-rate', 'stripe', ctx.options.fixedRate);
+
+/** 4. Verify, then `await` Dub (fake, 150 ms per call) before answering: what users write instead. */
+export const naive = (ctx: BenchContext) =>
+  runHttpScenario(ctx, {
+    name: 'naive',
+    label: 'naive (awaits Dub)',
+    server: 'naive',
+    path: '/webhooks/stripe',
+    next: stripeCheckouts(`${ctx.runId}n`),
+    notes: `fake Dub answers in ${ctx.options.naiveDubDelayMs} ms, no rate limit`,
+    helpers: async () => {
+      const dub = await startChild('fake-dub', { FAKE_DUB_KEY: DUB_KEY, FAKE_DUB_DELAY_MS: String(ctx.options.naiveDubDelayMs) }, ctx.clientCpu);
+      return { env: { DUB_API_URL: `http://127.0.0.1:${dub.port}`, DUB_API_KEY: DUB_KEY }, stop: dub.stop };
+    },
+  });

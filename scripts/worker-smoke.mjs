@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Smoke check of the Worker under `wrangler dev` (local workerd, local D1, no network):
+// applies migrations/ to a temp D1, serves the Worker on 127.0.0.1 with DUB_API_URL pointed at a
+// local fake Dub, sends one signed Stripe checkout and waits until the fake Dub sees the sale.
+// Exits non-zero with one clear line on failure; bounded to about two minutes.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { register } from 'tsx/esm/api';
+
+register();
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { startFakeDub } = await import('../test/helpers/fake-dub.ts');
+const { STRIPE_SECRET, SHOPIFY_SECRET, stripeSignature } = await import('../test/helpers/signers.ts');
+
+const DEADLINE_MS = 120_000;
+const started = Date.now();
+const envScript = join(root, 'scripts/worker-env.sh');
+const work = mkdtempSync(join(tmpdir(), 'dub-bridge-worker-smoke-'));
+const logPath = join(work, 'wrangler-dev.log');
+let dev = null;
+let dub = null;
+
+const remaining = () => DEADLINE_MS - (Date.now() - started);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what, check, timeoutMs) {
+  const deadline = Date.now() + Math.min(timeoutMs, remaining());
+  while (Date.now() < deadline) {
+    if (dev?.exitCode !== null && dev?.exitCode !== undefined) throw new Error(`wrangler dev exited (code ${dev.exitCode}) while waiting for ${what}`);
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Stops wrangler and its workerd children: they run in their own process group. */
+async function stopDev() {
+  if (!dev || dev.exitCode !== null) return;
+  const exited = new Promise((resolve) => dev.once('exit', resolve));
+  try {
+    process.kill(-dev.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  if (await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)])) return;
+  try {
+    process.kill(-dev.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+async function main() {
+  const persist = join(work, 'state');
+  await promisify(execFile)('bash', [envScript, 'wrangler', 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], {
+    timeout: 60_000,
+  }).catch((error) => {
+    throw new Error(`wrangler d1 migrations apply failed: ${error.stderr || error.message}`);
+  });
+  console.log('worker-smoke: migrations applied to a local D1');
+
+  dub = await startFakeDub();
+  const port = await freePort();
+  const vars = { DUB_API_URL: dub.url, DUB_API_KEY: dub.apiKey, STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, SHOPIFY_API_SECRET: SHOPIFY_SECRET };
+  const log = openSync(logPath, 'w');
+  dev = spawn(
+    'bash',
+    [envScript, 'wrangler', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist,
+      '--show-interactive-dev-session=false', ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await until('GET /healthz to answer 200', async () => (await fetch(`${base}/healthz`)).status === 200, 60_000);
+  console.log(`worker-smoke: wrangler dev serving on ${base}`);
+
+  const payload = readFileSync(join(root, 'test/fixtures/stripe/checkout-session-completed-payment.json'), 'utf8');
+  const response = await fetch(`${base}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': await stripeSignature(payload) },
+    body: payload,
+  });
+  const ack = await response.text();
+  if (response.status !== 200) throw new Error(`POST /webhooks/stripe answered ${response.status}: ${ack}`);
+  console.log(`worker-smoke: webhook acknowledged: ${ack}`);
+
+  await until('the fake Dub to receive POST /track/sale', async () => dub.calls('POST', '/track/sale').length === 1, 30_000);
+  const sale = dub.calls('POST', '/track/sale')[0].body;
+  console.log(`worker-smoke: OK, Dub received the sale (invoiceId ${sale.invoiceId}, amount ${sale.amount} ${sale.currency}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+const timer = setTimeout(() => {
+  console.error('worker-smoke: FAILED: over the two-minute bound');
+  void stopDev().finally(() => process.exit(1));
+}, DEADLINE_MS + 5_000);
+
+try {
+  await main();
+} catch (error) {
+  process.exitCode = 1;
+  console.error(`worker-smoke: FAILED: ${error.message}`);
+  try {
+    console.error(`--- last lines of wrangler dev output (${logPath}) ---\n${readFileSync(logPath, 'utf8').split('\n').slice(-30).join('\n')}`);
+  } catch {
+    /* wrangler dev never started */
+  }
+} finally {
+  clearTimeout(timer);
+  await stopDev();
+  await dub?.close();
+  rmSync(work, { recursive: true, force: true });
+}

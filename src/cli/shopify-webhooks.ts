@@ -1,0 +1,112 @@
+import type { AdminGraphql } from './shopify-admin.js';
+
+/** `orders/paid` -> `ORDERS_PAID`, the Admin API's WebhookSubscriptionTopic. */
+export const topicEnum = (topic: string) => topic.toUpperCase().replace(/\//g, '_');
+
+interface Subscription {
+  id: string;
+  topic: string;
+  callbackUrl: string | null;
+}
+
+export interface SubscriptionResult {
+  topic: string;
+  id: string;
+  action: 'created' | 'updated' | 'unchanged' | 'deleted';
+}
+
+const LIST = `query DubBridgeWebhookSubscriptions($after: String) {
+  webhookSubscriptions(first: 100, after: $after) {
+    edges { node { id topic endpoint { __typename ... on WebhookHttpEndpoint { callbackUrl } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const CREATE = `mutation DubBridgeWebhookCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { id topic }
+    userErrors { field message }
+  }
+}`;
+
+const UPDATE = `mutation DubBridgeWebhookUpdate($id: ID!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionUpdate(id: $id, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { id topic }
+    userErrors { field message }
+  }
+}`;
+
+const DELETE = `mutation DubBridgeWebhookDelete($id: ID!) {
+  webhookSubscriptionDelete(id: $id) {
+    deletedWebhookSubscriptionId
+    userErrors { field message }
+  }
+}`;
+
+interface ListData {
+  webhookSubscriptions: {
+    edges: { node: { id: string; topic: string; endpoint: { __typename: string; callbackUrl?: string } } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+type MutationData = Record<string, { webhookSubscription?: { id: string }; deletedWebhookSubscriptionId?: string; userErrors: { field: string[] | null; message: string }[] }>;
+
+/** Every webhook subscription the token's app has on the shop. */
+async function listSubscriptions(admin: AdminGraphql): Promise<Subscription[]> {
+  const found: Subscription[] = [];
+  let after: string | null = null;
+  do {
+    const data: ListData = await admin<ListData>(LIST, { after });
+    for (const { node } of data.webhookSubscriptions.edges) {
+      found.push({ id: node.id, topic: node.topic, callbackUrl: node.endpoint.callbackUrl ?? null });
+    }
+    after = data.webhookSubscriptions.pageInfo.hasNextPage ? data.webhookSubscriptions.pageInfo.endCursor : null;
+  } while (after);
+  return found;
+}
+
+async function mutate(admin: AdminGraphql, name: string, query: string, variables: Record<string, unknown>, topic: string) {
+  const data = await admin<MutationData>(query, variables);
+  const result = data[name];
+  if (!result || result.userErrors.length > 0) {
+    throw new Error(`Shopify refused ${name} for ${topic}: ${result?.userErrors.map((e) => e.message).join('; ') ?? 'no result'}`);
+  }
+  return result;
+}
+
+/** A subscription to another bridge URL (the bridge moved): updated rather than duplicated. */
+const isBridgeRoute = (url: string | null) => url !== null && /\/webhooks\/shopify\/?$/.test(url.split('?')[0]!);
+
+/**
+ * Subscribes `callbackUrl` to each topic. Idempotent: a topic already subscribed at this URL is
+ * left alone, and one subscribed at another dub-bridge URL gets its callback URL updated.
+ */
+export async function registerShopifySubscriptions(admin: AdminGraphql, callbackUrl: string, topics: readonly string[]): Promise<SubscriptionResult[]> {
+  const existing = await listSubscriptions(admin);
+  const results: SubscriptionResult[] = [];
+  for (const topic of topics) {
+    const ofTopic = existing.filter((s) => s.topic === topicEnum(topic));
+    const current = ofTopic.find((s) => s.callbackUrl === callbackUrl);
+    if (current) {
+      results.push({ topic, id: current.id, action: 'unchanged' });
+      continue;
+    }
+    const moved = ofTopic.find((s) => isBridgeRoute(s.callbackUrl));
+    const webhookSubscription = { callbackUrl, format: 'JSON' };
+    if (moved) {
+      await mutate(admin, 'webhookSubscriptionUpdate', UPDATE, { id: moved.id, webhookSubscription }, topic);
+      results.push({ topic, id: moved.id, action: 'updated' });
+      continue;
+    }
+    const created = await mutate(admin, 'webhookSubscriptionCreate', CREATE, { topic: topicEnum(topic), webhookSubscription }, topic);
+    results.push({ topic, id: created.webhookSubscription?.id ?? '', action: 'created' });
+  }
+  return results;
+}
+
+/** Deletes every subscription whose callback is `callbackUrl` (whatever its topic). */
+export async function unregisterShopifySubscriptions(admin: AdminGraphql, callbackUrl: string): Promise<SubscriptionResult[]> {
+  const ours = (await listSubscriptions(admin)).filter((s) => s.callbackUrl === callbackUrl);
+  for (const s of ours) await mutate(admin, 'webhookSubscriptionDelete', DELETE, { id: s.id }, s.topic);
+  return ours.map((s) => ({ topic: s.topic, id: s.id, action: 'deleted' }));
+}

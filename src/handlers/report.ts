@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import type { IngestResult } from '../pipeline/ingest.js';
+import type { WebhookDeps } from './webhook-deps.js';
+
+export interface WebhookFacts {
+  source: 'stripe' | 'shopify';
+  /** Stripe event type or Shopify topic. */
+  type: string;
+  eventId: string | null | undefined;
+  tenant: string | null;
+  /** Source-specific fields for the log line (the shop domain, never personal data). */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * Counts an acknowledged webhook and writes its one info line, with the request id so a
+ * provider's delivery log can be matched to ours. Refusals are counted and logged in onError.
+ */
+export function reportWebhook(c: Context, deps: WebhookDeps, facts: WebhookFacts, result: IngestResult, started: number): void {
+  const { source, type } = facts;
+  deps.metrics.received({ source, type });
+  if (result.duplicate) deps.metrics.duplicate({ source, type });
+  else if (result.result.outcome === 'ignored') deps.metrics.ignored({ source, type });
+  deps.metrics.ackLatency({ source }, (deps.now() - started) / 1000);
+  deps.logger.info(
+    {
+      requestId: c.get('requestId'),
+      source,
+      type,
+      eventId: facts.eventId,
+      tenant: facts.tenant,
+      ...facts.extra,
+      duplicate: result.duplicate,
+      ...(result.duplicate ? {} : { outcome: result.result.outcome, queued: result.queued }),
+      ...(!result.duplicate && result.result.outcome === 'ignored' ? { reason: result.result.reason } : {}),
+    },
+    'webhook recorded',
+  );
+}

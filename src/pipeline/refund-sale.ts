@@ -1,0 +1,66 @@
+import type { Store } from '../db/store.js';
+import type { SaleLedgerRow } from '../db/schema.js';
+import type { RefundBody } from '../dub/commands.js';
+import { done, failed, type DeliveryOutcome } from './outcome.js';
+import type { InvoiceForPayment } from './stripe-invoice-lookup.js';
+
+/** The sale a refund belongs to, once it is delivered; otherwise what to do with the refund now. */
+export type RefundSale = { found: true; sale: SaleLedgerRow } | { found: false; outcome: DeliveryOutcome };
+
+/**
+ * Finds the recorded sale of a refund: by the references the refund carries, then (Stripe API
+ * 2025-03-31 and newer, where a charge names no invoice) by asking Stripe which invoice its payment
+ * intent paid. A sale not seen yet or not delivered yet makes the refund wait (retried with
+ * backoff, recorded as skipped once the attempts run out); a sale that will never reach Dub makes
+ * it skip.
+ */
+export async function findRefundSale(body: RefundBody, store: Store, findInvoiceForPayment?: InvoiceForPayment): Promise<RefundSale> {
+  const { refs } = body;
+  let sale = await store.findSale({
+    invoiceId: refs.invoiceId,
+    paymentIntent: refs.paymentIntent,
+    stripeInvoice: refs.stripeInvoice,
+    charge: refs.chargeId,
+  });
+  if (!sale && refs.paymentIntent && findInvoiceForPayment) {
+    let invoice: string | null;
+    try {
+      const account = body.metadata?.stripeAccountId;
+      invoice = await findInvoiceForPayment(refs.paymentIntent, typeof account === 'string' ? account : undefined);
+    } catch (error) {
+      const message = `Stripe invoice payments lookup for ${refs.paymentIntent} failed: ${(error as Error).message}`;
+      return { found: false, outcome: failed({ kind: 'network', message }) };
+    }
+    if (invoice) sale = await store.findSale({ invoiceId: invoice, stripeInvoice: invoice });
+  }
+  if (!sale) return { found: false, outcome: failed({ kind: 'waiting', message: saleNotSeen(body, !!findInvoiceForPayment) }) };
+
+  const saleRow = await store.getOutbox(sale.outboxId);
+  switch (saleRow?.state) {
+    case 'delivered':
+      return { found: true, sale };
+    case 'pending':
+      return { found: false, outcome: failed({ kind: 'waiting', message: `sale ${sale.invoiceId} is not delivered to Dub yet` }) };
+    case 'not_attributed':
+      return skipped(sale, 'no commission: Dub did not attribute the sale to a partner (sale: null)');
+    case 'dead':
+      return skipped(sale, 'the sale is dead-lettered; requeue the sale, then this refund');
+    default:
+      return skipped(sale, `the sale was not sent to Dub (${saleRow?.state ?? 'outbox row missing'})`);
+  }
+}
+
+function skipped(sale: SaleLedgerRow, reason: string): RefundSale {
+  return { found: false, outcome: done('skipped', JSON.stringify({ reason, invoiceId: sale.invoiceId })) };
+}
+
+/** Also the final reason once the attempts run out, so it names what was looked for. */
+function saleNotSeen(body: RefundBody, canAskStripe: boolean): string {
+  const refs = Object.entries(body.refs)
+    .filter(([, value]) => value)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+  const stripeOnlyPayment = body.refs.paymentIntent && !body.refs.stripeInvoice && !body.refs.invoiceId;
+  const hint = stripeOnlyPayment && !canAskStripe ? '; if the sale was an invoice, set STRIPE_API_KEY so the bridge can ask Stripe which invoice this payment paid' : '';
+  return `no sale recorded for this refund (${refs})${hint}`;
+}

@@ -1,0 +1,19 @@
+import type { D1Migration } from 'cloudflare:test';
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      TEST_MIGRATIONS: D1Migration[];
+      /** URL of the Node-side fake Dub switchboard (test/workers/fake-dub-switchboard.ts). */
+      FAKE_DUB_SWITCHBOARD: string;
+      STRIPE_WEBHOOK_SECRET: string;
+      SHOPIFY_API_SECRET: string;
+      LOG_LEVEL: string;
+    }
+    interface GlobalProps {
+      /** Types `exports.default` from cloudflare:workers (the Worker under test). */
+      mainModule: typeof import('../../src/runtime/worker.js');
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { SHOPIFY_SECRET, STRIPE_SECRET } from './test/helpers/signers.js';
+
+/**
+ * Tests that run inside workerd (`npm run test:workers`): the Worker entry with a local D1 built
+ * from migrations/, and a fake Dub on the Node side reached over real HTTP (see
+ * test/workers/fake-dub-switchboard.ts).
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** URL of the Node-side fake Dub switchboard, set by test/workers/global-setup.ts. */
+    fakeDubSwitchboard: string;
+  }
+}
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        main: './src/runtime/worker.ts',
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            FAKE_DUB_SWITCHBOARD: inject('fakeDubSwitchboard'),
+            STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+            SHOPIFY_API_SECRET: SHOPIFY_SECRET,
+            LOG_LEVEL: 'warn',
+          },
+        },
+      })),
+    ],
+    test: {
+      include: ['test/workers/**/*.test.ts'],
+      globalSetup: ['test/workers/global-setup.ts'],
+      setupFiles: ['test/workers/apply-migrations.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+});
