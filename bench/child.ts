@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { buildServers } from './build.js';
 
 /**
- * Servers under test run in their own process so the load generator (this process) does not share
- * their event loop. With `cpu` set and taskset present, the child is pinned to that core: on a
- * 2-core machine the server gets one core and the load generator the other.
+ * Servers under test run in their own process (compiled JavaScript, see build.ts) so the load
+ * generator (this process) does not share their event loop. With `cpu` set and taskset present,
+ * the child is pinned to that core: on a 2-core machine the server gets one core and the load
+ * generator the other.
  */
 export interface ChildServer {
   port: number;
@@ -19,13 +20,18 @@ export interface ChildServer {
 const TASKSET = '/usr/bin/taskset';
 
 let serversDir: string | undefined;
+let profileFlags: string[] = [];
 
 export const canPin = () => existsSync(TASKSET);
 
+/** `--profile DIR`: every server writes a V8 CPU profile there when it stops. */
+export function profileChildrenInto(dir: string): void {
+  profileFlags = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
 export async function startChild(script: string, env: Record<string, string>, cpu?: number): Promise<ChildServer> {
   const entry = join(serversDir ??= buildServers(), `${script}.js`);
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const node = [process.execPath, ...profile, entry];
+  const node = [process.execPath, ...profileFlags, entry];
   const [command, ...args] = cpu !== undefined && canPin() ? [TASKSET, '-c', String(cpu), ...node] : node;
   const child = spawn(command!, args, {
     env: { ...process.env, ...env },

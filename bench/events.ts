@@ -17,11 +17,12 @@ function template(text: string) {
   return (n: string) => parts.join(n);
 }
 
-/** Unsigned `checkout.session.completed` bodies, each a new event, session, payment and customer. */
+/** Unsigned `checkout.session.completed` bodies: each a new event, session, payment and customer (a flash sale's shoppers). */
 export function checkoutBodies(runId: string): () => string {
   const event = JSON.parse(fixture('stripe/checkout-session-completed-payment.json'));
   event.id = `evt_${MARK}`;
   Object.assign(event.data.object, { id: `cs_${MARK}`, payment_intent: `pi_${MARK}`, customer: `cus_${MARK}` });
+  event.data.object.metadata.dubCustomerExternalId = `user_${MARK}`;
   const body = template(JSON.stringify(event));
   let n = 0;
   return () => body(`${runId}_${n++}`);

@@ -20,6 +20,7 @@ export interface BenchOptions {
   soakMaxS: number;
   /** Pin servers to core 1 and the load generator to core 0 (taskset). */
   pin: boolean;
+  profileDir: string | null;
 }
 
 const HELP = `npm run bench -- [options]
@@ -36,7 +37,8 @@ const HELP = `npm run bench -- [options]
   --dub-delay-ms N        fake Dub answer delay in the delivery run (default 0)
   --soak-events N         events ingested by the soak (default 1000000)
   --soak-max-seconds S    hard time bound of the soak (default 300)
-  --no-pin                do not pin processes to cores`;
+  --no-pin                do not pin processes to cores
+  --profile DIR           write a V8 CPU profile of every server into DIR`;
 
 function list(value: string | undefined): ScenarioName[] {
   const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -59,7 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       smoke: { type: 'boolean' }, help: { type: 'boolean' }, 'no-pin': { type: 'boolean' },
       only: { type: 'string' }, skip: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
       connections: { type: 'string' }, rate: { type: 'string' }, backlog: { type: 'string' }, 'rate-limit': { type: 'string' },
-      concurrency: { type: 'string' }, 'dub-delay-ms': { type: 'string' }, 'soak-events': { type: 'string' }, 'soak-max-seconds': { type: 'string' },
+      concurrency: { type: 'string' }, 'dub-delay-ms': { type: 'string' }, 'soak-events': { type: 'string' }, 'soak-max-seconds': { type: 'string' }, profile: { type: 'string' },
     },
   });
   if (v.help) return 'help';
@@ -81,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     soakEvents: positive('soak-events', v['soak-events'], smoke ? 2_000 : 1_000_000),
     soakMaxS: positive('soak-max-seconds', v['soak-max-seconds'], smoke ? 30 : 300),
     pin: !v['no-pin'],
+    profileDir: v.profile ?? null,
   };
 }
 

@@ -13,8 +13,9 @@ export interface Ratio {
   met: boolean | null;
 }
 
-export function machine(pinned: boolean) {
-  return { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, pinned, loadavg: loadavg() };
+/** Read before pinning: once pinned, availableParallelism() reports one core. */
+export function machine() {
+  return { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg: loadavg() };
 }
 
 const find = <K extends ScenarioResult['kind']>(results: ScenarioResult[], name: string) =>
@@ -50,7 +51,7 @@ const pad = (rows: string[][]) => {
 
 /** Markdown tables (so docs/performance.md can take them as printed). */
 export function renderTables(results: ScenarioResult[], ratioList: Ratio[]): string {
-  const http: string[][] = [['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx/err', 'acked/recorded', 'notes']];
+  const http: string[][] = [['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'server CPU µs/req', 'non-2xx/err', 'acked/recorded', 'notes']];
   for (const r of results) {
     if (r.kind === 'delivery') continue;
     const { load } = r;
@@ -58,7 +59,7 @@ export function renderTables(results: ScenarioResult[], ratioList: Ratio[]): str
     const connections = r.kind === 'http' ? String(r.connections) : '-';
     const stored = r.kind === 'http' ? (r.recorded === null ? '-' : `${r.acknowledged}/${r.recorded}`) : `${r.load.ok}/${r.recorded}`;
     const notes = r.kind === 'http' ? r.notes : `RSS ${fmt(r.rssMB.first)}→${fmt(r.rssMB.max)} max→${fmt(r.rssMB.last)} MB, db ${fmt(r.databaseMB, 0)} MB`;
-    http.push([label, connections, fmt(load.rps, 0), fmt(load.latency.p50, 2), fmt(load.latency.p99, 2), fmt(load.latency.max, 1), `${load.non2xx}/${load.errors}`, stored, notes]);
+    http.push([label, connections, fmt(load.rps, 0), fmt(load.latency.p50, 2), fmt(load.latency.p99, 2), fmt(load.latency.max, 1), r.kind === 'http' ? fmt(r.serverCpuUs, 0) : '-', `${load.non2xx}/${load.errors}`, stored, notes]);
   }
   const parts = [pad(http)];
   const delivery = find<'delivery'>(results, 'delivery');

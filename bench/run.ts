@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { canPin } from './child.js';
+import { canPin, profileChildrenInto } from './child.js';
 import type { BenchContext } from './context.js';
 import { HELP, parseOptions, type ScenarioName } from './options.js';
 import { machine, ratios, renderTables, writeJson, type ScenarioResult } from './report.js';
@@ -38,7 +38,9 @@ function problems(result: ScenarioResult): string[] {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   if (options === 'help') return console.log(HELP);
+  const machineBefore = machine();
   const pinned = options.pin && canPin();
+  if (options.profileDir) profileChildrenInto(options.profileDir);
   // Core 0: this process (autocannon) and helper servers; core 1: the server under test.
   if (pinned) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const ctx: BenchContext = {
@@ -48,7 +50,6 @@ async function main() {
     runId: Date.now().toString(36),
     log: (line) => console.error(`[bench] ${line}`),
   };
-  const machineBefore = machine(pinned);
   const results: ScenarioResult[] = [];
   const failures: string[] = [];
   for (const name of options.scenarios) {
@@ -61,9 +62,10 @@ async function main() {
     }
   }
   const ratioList = ratios(results);
-  console.log(`\nmachine: ${machineBefore.cores} cores, ${machineBefore.cpu}, Node ${machineBefore.node}, ${pinned ? 'server pinned to core 1, load generator to core 0' : 'not pinned'}, load average ${machineBefore.loadavg.map((n) => n.toFixed(2)).join(' ')}\n`);
+  const placement = pinned ? 'server pinned to core 1, load generator and fake Dub to core 0' : 'not pinned';
+  console.log(`\nmachine: ${machineBefore.cores} cores, ${machineBefore.cpu}, Node ${machineBefore.node}, ${placement}, load average before ${machineBefore.loadavg.map((n) => n.toFixed(2)).join(' ')}\n`);
   console.log(renderTables(results, ratioList));
-  const file = writeJson({ machine: machineBefore, loadavgAfter: machine(pinned).loadavg, options, results, ratios: ratioList, failures }, options.smoke);
+  const file = writeJson({ machine: { ...machineBefore, pinned }, loadavgAfter: machine().loadavg, options, results, ratios: ratioList, failures }, options.smoke);
   console.log(`\nresults: ${file}`);
   if (failures.length) {
     console.error(`\nbench: ${failures.length} scenario(s) did not produce valid numbers:\n${failures.join('\n')}`);

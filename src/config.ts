@@ -46,7 +46,7 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: positiveInt(1024 * 1024),
   /** Per-request timeout toward Dub. */
   DUB_TIMEOUT_MS: positiveInt(10_000),
-  /** Attempts before a retryable failure becomes a dead letter (24: about 6.5 h of retrying, see docs/delivery.md). */
+  /** Attempts before a retryable failure becomes a dead letter (24: about 6 h of retrying, see docs/delivery.md). */
   DELIVERY_MAX_ATTEMPTS: positiveInt(24),
   /** First retry delay; doubles each attempt (full jitter), capped by DELIVERY_MAX_BACKOFF_MS. */
   DELIVERY_BASE_BACKOFF_MS: positiveInt(1_000),

@@ -10,6 +10,8 @@ export interface HttpResult {
   connections: number;
   overallRate: number | null;
   load: LoadResult;
+  /** The server's CPU time (user + system) per acknowledged request of the measured run. */
+  serverCpuUs: number;
   /** 2xx answers including warm-up, and what the server says it stored for them. */
   acknowledged: number;
   recorded: number | null;
@@ -51,7 +53,9 @@ export async function runHttpScenario(ctx: BenchContext, scenario: HttpScenario)
     };
     ctx.log(`${scenario.name}: warm-up ${options.warmupS}s, then ${options.durationS}s measured`);
     const warmup = await runLoad({ ...base, durationS: options.warmupS });
+    const cpuBefore = await server.ask<number>('cpu');
     const load = await runLoad({ ...base, durationS: options.durationS });
+    const serverCpuUs = ((await server.ask<number>('cpu')) - cpuBefore) / Math.max(load.ok, 1);
     await server.stop();
     return {
       kind: 'http',
@@ -60,6 +64,7 @@ export async function runHttpScenario(ctx: BenchContext, scenario: HttpScenario)
       connections,
       overallRate: scenario.overallRate ?? null,
       load,
+      serverCpuUs,
       acknowledged: warmup.ok + load.ok,
       recorded: scenario.recorded?.() ?? null,
       notes: scenario.notes,

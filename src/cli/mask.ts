@@ -13,15 +13,18 @@ function maskValue(value: string): string {
 }
 
 /**
- * A copy of a stored command or payload safe to show an operator: personal fields masked, and
- * every other string passed through the logger's `redact` (emails and secrets anywhere).
+ * A copy of a stored command, payload or row safe to show an operator (same shape, strings
+ * changed): personal fields masked, every other string passed through the logger's `redact`
+ * (emails and secrets anywhere).
  */
-export function maskPersonalData(value: unknown, key = ''): unknown {
+export function maskPersonalData<T>(value: T): T {
+  return mask(value, '') as T;
+}
+
+function mask(value: unknown, key: string): unknown {
   if (typeof value === 'string') return PERSONAL_KEY.test(key) ? maskValue(value) : redact(value);
-  if (Array.isArray(value)) return value.map((item) => maskPersonalData(item));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPersonalData(v, k)]));
-  }
+  if (Array.isArray(value)) return value.map((item) => mask(item, ''));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
   return value;
 }
 

@@ -14,22 +14,22 @@ export interface Output {
   progress(text: string): void;
   /** Ends a progress line (so the next line starts fresh). */
   endProgress(): void;
-  isTTY: boolean;
 }
 
 export type StatusLevel = 'ok' | 'warn' | 'fail';
 const levelStyle: Record<StatusLevel, Style> = { ok: 'green', warn: 'yellow', fail: 'red' };
 
+/** An Output over one stream (stdout or stderr); `env` is where NO_COLOR is read. */
 export function createOutput(stream: NodeJS.WriteStream = process.stdout, env = process.env): Output {
   const isTTY = Boolean(stream.isTTY);
   const colour = isTTY && !env.NO_COLOR;
   let progressShown = false;
-  const style = (format: Style, text: string) => (colour ? styleText(format, text) : text);
+  // Decided here for the stream written to (stdout or stderr); styleText would check stdout.
+  const style = (format: Style, text: string) => (colour ? styleText(format, text, { validateStream: false }) : text);
   const write = (text: string) => {
     stream.write(text);
   };
-  const output: Output = {
-    isTTY,
+  return {
     style,
     line: (text = '') => write(`${text}\n`),
     json: (value) => write(`${JSON.stringify(value, null, 2)}\n`),
@@ -44,7 +44,6 @@ export function createOutput(stream: NodeJS.WriteStream = process.stdout, env = 
       progressShown = false;
     },
   };
-  return output;
 }
 
 /** Formats an age in milliseconds with its two largest units: `3d 4h`, `12m 5s`, `40s`. */
@@ -66,5 +65,9 @@ export function formatAge(ms: number): string {
     .join(' ');
 }
 
-/** Epoch milliseconds as an ISO timestamp without milliseconds. */
-export const isoTime = (ms: number | null | undefined) => (ms == null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+/** Epoch milliseconds as an ISO timestamp without milliseconds (null stays null, for JSON). */
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | null): string | null;
+export function isoTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

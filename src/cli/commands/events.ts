@@ -2,9 +2,10 @@ import { Option } from 'commander';
 import type { InboxRow } from '../../db/schema.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { databaseOption, openDatabase } from '../context.js';
+import { redact } from '../../logger.js';
 import { CliError } from '../errors.js';
 import { eventStates } from '../event-states.js';
-import { maskJson } from '../mask.js';
+import { maskJson, maskPersonalData } from '../mask.js';
 import { isoTime } from '../output.js';
 import type { EventFilter } from '../queries.js';
 import { positiveInteger } from './parse.js';
@@ -37,7 +38,7 @@ async function list(options: EventFilter & { database?: string; json?: boolean }
   const database = await openDatabase(ctx, options.database);
   const { listEvents } = await import('../queries.js');
   try {
-    const rows = await listEvents(database.reader, options);
+    const rows = (await listEvents(database.reader, options)).map(maskPersonalData);
     if (options.json) {
       ctx.out.json(rows.map((row) => ({ ...row, receivedAt: isoTime(row.receivedAt) })));
       return 0;
@@ -70,11 +71,11 @@ async function show(ref: string, options: { database?: string; payload?: boolean
       createdAt: isoTime(row.createdAt),
       nextAttemptAt: row.state === 'pending' ? isoTime(row.nextAttemptAt) : null,
       finishedAt: isoTime(row.deliveredAt),
-      lastError: row.lastError,
+      lastError: row.lastError === null ? null : redact(row.lastError),
       response: maskJson(row.response),
       command: maskJson(row.command),
     }));
-    const summary = describeEvent(event);
+    const summary = maskPersonalData(describeEvent(event));
     if (options.json) {
       ctx.out.json({ ...summary, ...(options.payload ? { payload: maskJson(event.payload) } : {}), commands });
       return 0;
@@ -85,7 +86,7 @@ async function show(ref: string, options: { database?: string; payload?: boolean
     out.line('');
     out.line(commands.length === 0 ? 'no Dub commands' : `Dub commands (${commands.length}):`);
     for (const c of commands) {
-      out.line(`  #${c.id} ${c.kind}  ${c.state}  attempts ${c.attempts}  created ${c.createdAt}${c.nextAttemptAt ? `  next attempt ${c.nextAttemptAt}` : ''}${c.finishedAt !== '-' ? `  finished ${c.finishedAt}` : ''}`);
+      out.line(`  #${c.id} ${c.kind}  ${c.state}  attempts ${c.attempts}  created ${c.createdAt}${c.nextAttemptAt ? `  next attempt ${c.nextAttemptAt}` : ''}${c.finishedAt ? `  finished ${c.finishedAt}` : ''}`);
       if (c.lastError) out.line(`     last error: ${c.lastError}`);
       if (c.response) out.line(`     Dub answered: ${JSON.stringify(c.response)}`);
       out.line(`     command: ${JSON.stringify(c.command)}`);

@@ -81,5 +81,5 @@ function printComplianceGuidance(out: Output, url: string, complianceTopics: rea
   out.line(`  compliance_topics = [${complianceTopics.map((t) => `"${t}"`).join(', ')}]`);
   out.line(`  uri = "${url}"`);
   out.line('');
-  out.line('(Partner Dashboard apps without a TOML file: App setup > Compliance webhooks, the same URL for all three.)');
+  out.line('(An app managed in the Partner Dashboard instead sets the same URL under its Compliance webhooks.)');
 }

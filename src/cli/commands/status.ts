@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { CommandModule, CliContext } from '../context.js';
 import { databaseOption, openDatabase } from '../context.js';
+import { maskPersonalData } from '../mask.js';
 import { formatAge, isoTime } from '../output.js';
 import { positiveInteger } from './parse.js';
 
@@ -27,7 +28,8 @@ async function status(options: StatusOptions, ctx: CliContext): Promise<number> 
   try {
     const stats = await database.store.stats();
     const pause = await deliveryPause(database.reader);
-    const dead = await database.store.listDeadLetters(options.deadLimit);
+    // Keys and errors may quote a customer's email (an external id can be one): masked like logs.
+    const dead = (await database.store.listDeadLetters(options.deadLimit)).map(maskPersonalData);
     const oldestPendingAgeSeconds =
       stats.oldestPendingCreatedAt === null ? null : Math.round((ctx.now() - stats.oldestPendingCreatedAt) / 1000);
     if (options.json) {
@@ -57,7 +59,7 @@ async function status(options: StatusOptions, ctx: CliContext): Promise<number> 
     out.line('');
     out.line(`dead letters (newest ${dead.length} of ${stats.counts.dead}; replay with "dub-bridge replay --id <id>" or --all-dead):`);
     for (const d of dead) {
-      out.line(`  #${d.id}  ${d.source} ${d.kind}  event ${d.inboxId} ${d.eventType} ${d.eventKey}  attempts ${d.attempts}  dead since ${isoTime(d.deadAt)}`);
+      out.line(`  #${d.id}  ${d.source} ${d.kind}  event ${d.inboxId} ${d.eventType} ${d.eventKey}  attempts ${d.attempts}  dead since ${isoTime(d.deadAt) ?? '-'}`);
       out.line(`        ${d.lastError ?? '(no error recorded)'}`);
     }
     return 0;

@@ -28,14 +28,16 @@ async function unregisterStripe(options: StripeOptions, ctx: CliContext): Promis
 async function unregisterShopify(options: ShopifyOptions, ctx: CliContext): Promise<number> {
   const admin = await shopifyAdminFrom(options, ctx);
   const { unregisterShopifySubscriptions } = await import('../shopify-webhooks.js');
+  const { handledShopifyTopics } = await import('../../mappers/shopify/index.js');
   const url = webhookUrl(options.url, 'shopify');
-  const deleted = await unregisterShopifySubscriptions(admin, url).catch(providerError('Shopify'));
+  const deleted = await unregisterShopifySubscriptions(admin, url, handledShopifyTopics).catch(providerError('Shopify'));
   if (options.json) {
     ctx.out.json({ shop: options.shop, url, deleted });
     return 0;
   }
   if (deleted.length === 0) ctx.out.line(`no webhook subscription on ${options.shop} points at ${url}; nothing to remove`);
-  for (const d of deleted) ctx.out.line(`deleted ${d.topic.padEnd(18)} ${d.id}`);
+  else ctx.out.line(`Shopify webhook subscriptions on ${options.shop} -> ${url}:`);
+  for (const d of deleted) ctx.out.line(`  deleted   ${d.topic.padEnd(18)} ${d.id}`);
   ctx.out.line('Compliance topics in shopify.app.toml stay until you remove them there and deploy.');
   return 0;
 }
