@@ -100,6 +100,10 @@ export function createDispatcher(options: DispatcherOptions) {
         metrics.retried(labels);
         logger.warn({ ...fields, delayMs: decision.delayMs }, 'Dub rate limit reached (429): waiting for its reset');
         return;
+      case 'wait':
+        await store.release(claim, now() + decision.delayMs, failure.message);
+        logger.debug({ ...fields, delayMs: decision.delayMs }, 'delivery waits for other work to finish');
+        return;
       case 'dead':
         await store.markDead(claim, failure.message, now());
         report.dead++;

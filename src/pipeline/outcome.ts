@@ -6,6 +6,11 @@ export type DeliveryFailure =
   | { kind: 'http'; status: number; message: string; retryAfterMs: number | null }
   /** Not Dub's fault: something this command depends on is not there yet (a refund's sale). */
   | { kind: 'waiting'; message: string }
+  /**
+   * Blocked by work in progress that will finish by itself (a refund's sale is pending delivery,
+   * another refund of the same sale is in flight): retried later without using up an attempt.
+   */
+  | { kind: 'blocked'; message: string }
   /** The command can never succeed as stored (it failed validation). */
   | { kind: 'invalid'; message: string };
 

@@ -40,7 +40,7 @@ export async function findRefundSale(body: RefundBody, store: Store, findInvoice
     case 'delivered':
       return { found: true, sale };
     case 'pending':
-      return { found: false, outcome: failed({ kind: 'waiting', message: `sale ${sale.invoiceId} is not delivered to Dub yet` }) };
+      return { found: false, outcome: failed({ kind: 'blocked', message: `sale ${sale.invoiceId} is not delivered to Dub yet` }) };
     case 'not_attributed':
       return skipped(sale, 'no commission: Dub did not attribute the sale to a partner (sale: null)');
     case 'dead':

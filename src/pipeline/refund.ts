@@ -78,7 +78,7 @@ export async function executeRefund(body: RefundBody, deps: ExecuteDeps): Promis
     commissionsBefore: JSON.stringify(open.map(({ id, status, amount }): Snapshot => ({ id, status, amount }))),
     at: now(),
   });
-  if (!began) return failed({ kind: 'waiting', message: `another refund of sale ${sale.invoiceId} is being applied` });
+  if (!began) return failed({ kind: 'blocked', message: `another refund of sale ${sale.invoiceId} is being applied` });
 
   const change = fullRefund ? ({ status: 'refunded' } as const) : { modifySaleAmount: -delta, currency: sale.currency };
   for (const commission of open) {

@@ -41,6 +41,12 @@ describe('decide: which failures are retried, dead-lettered or pause delivery', 
     expect(decide(waiting, policy.maxAttempts, policy)).toEqual({ action: 'give_up' });
   });
 
+  it('a refund blocked by its pending sale waits without using up attempts, even past the last one', () => {
+    const blocked: DeliveryFailure = { kind: 'blocked', message: 'sale in_1 is not delivered to Dub yet' };
+    const decision = decide(blocked, policy.maxAttempts + 3, policy, top);
+    expect(decision).toEqual({ action: 'wait', delayMs: 9999 });
+  });
+
   it('a 429 waits for Dub\'s reset and never uses up the attempts, even on the last one', () => {
     expect(decide(http(429, 42_000), 1, policy, top)).toEqual({ action: 'defer', delayMs: 42_000 });
     expect(decide(http(429, 42_000), policy.maxAttempts, policy, top)).toEqual({ action: 'defer', delayMs: 42_000 });

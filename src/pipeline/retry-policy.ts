@@ -16,6 +16,8 @@ export type RetryDecision =
   | { action: 'dead' }
   /** A dependency never appeared (a refund whose sale the bridge never saw): recorded, not an error. */
   | { action: 'give_up' }
+  /** Blocked by other work in progress: look again after `delayMs`, without counting an attempt. */
+  | { action: 'wait'; delayMs: number }
   /** The key is bad or the plan does not allow tracking: stop sending, keep rows pending. */
   | { action: 'pause' };
 
@@ -44,6 +46,9 @@ export function decide(
   random: () => number = Math.random,
 ): RetryDecision {
   if (failure.kind === 'invalid') return { action: 'dead' };
+  if (failure.kind === 'blocked') {
+    return { action: 'wait', delayMs: Math.max(policy.baseBackoffMs, Math.floor(random() * backoffCeiling(attempts + 1, policy))) };
+  }
   const serverAsked = failure.kind === 'http' ? (failure.retryAfterMs ?? 0) : 0;
   if (failure.kind === 'http') {
     if (failure.status === 401 || failure.status === 403) return { action: 'pause' };

@@ -62,8 +62,11 @@ async function sweep(parts: IsolateParts): Promise<void> {
   try {
     const report = await dispatcher.drain();
     if (report.attempted > 0) parts.logger.info({ ...report }, 'sweep delivered');
-    const pruned = await parts.store.prunePayloads(Date.now() - parts.config.RETENTION_DAYS * 86_400_000);
-    if (pruned > 0) parts.logger.info({ pruned, retentionDays: parts.config.RETENTION_DAYS }, 'raw payloads pruned');
+    // Same retention as on Node: raw payloads go, finished commands lose names and emails.
+    const before = Date.now() - parts.config.RETENTION_DAYS * 86_400_000;
+    const pruned = await parts.store.prunePayloads(before);
+    const scrubbed = await parts.store.scrubFinishedCommands(before);
+    if (pruned + scrubbed > 0) parts.logger.info({ pruned, scrubbed, retentionDays: parts.config.RETENTION_DAYS }, 'retention applied');
   } finally {
     clearTimeout(budget);
   }
