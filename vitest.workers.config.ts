@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+import type { InlineConfig } from 'vitest/node';
 import { SHOPIFY_SECRET, STRIPE_SECRET } from './test/helpers/signers.js';
 
 /**
@@ -14,6 +15,11 @@ declare module 'vitest' {
     fakeDubSwitchboard: string;
   }
 }
+
+// CI also writes a JSON report so .ci/run can print one closing line over all suites.
+const reporters: InlineConfig['reporters'] = process.env.CI
+  ? ['default', ['json', { outputFile: '.ci-results/workers.json' }]]
+  : ['default'];
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations', import.meta.url)));
@@ -39,6 +45,7 @@ export default defineConfig(async () => {
       setupFiles: ['test/workers/apply-migrations.ts'],
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      reporters,
     },
   };
 });

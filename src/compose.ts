@@ -27,7 +27,7 @@ export interface BridgeDeps {
 /** Every configured secret and key, masked in logs even where no known prefix gives it away. */
 function configuredSecrets(config: Config): string[] {
   const fromTenants = tenantsOf(config).flatMap((t) => [t.dubApiKey, ...(t.shopify?.apiSecret ?? []), ...(t.stripe?.webhookSecret ?? [])]);
-  const fromEnv = [config.DUB_API_KEY, config.STRIPE_API_KEY, config.ADMIN_TOKEN, ...config.STRIPE_WEBHOOK_SECRET, ...config.SHOPIFY_API_SECRET];
+  const fromEnv = [config.DUB_API_KEY, config.STRIPE_API_KEY, ...config.STRIPE_WEBHOOK_SECRET, ...config.SHOPIFY_API_SECRET];
   return [...fromEnv.filter((s): s is string => Boolean(s)), ...fromTenants];
 }
 

@@ -70,8 +70,6 @@ export const configSchema = z.object({
   PROVISIONAL_SALE_HOLD_MS: z.coerce.number().int().min(0).default(30_000),
   /** Raw payloads are pruned after this many days. */
   RETENTION_DAYS: positiveInt(30),
-  /** Token for admin HTTP routes; absent = admin routes disabled. */
-  ADMIN_TOKEN: z.string().min(16).optional(),
   /** JSON file of tenants (several shops / Stripe accounts, each with its own Dub key); docs/tenants.md. */
   TENANTS_FILE: z.string().trim().min(1).optional(),
 });

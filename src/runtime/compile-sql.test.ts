@@ -42,10 +42,11 @@ test("the store's writes compile to exactly the SQL and parameters drizzle produ
   }
 });
 
-test('statements with columns, aliases, typed params or lists are compiled by drizzle itself', () => {
+test('statements with aliases, typed params, placeholders or lists are compiled by drizzle itself', () => {
   const lead = alias(outbox, 'lead');
   const statements = [
     sql`SELECT ${inbox.id} FROM ${inbox} WHERE ${eq(inbox.eventKey, 'e')}`,
+    sql`SELECT ${lead.id} FROM ${lead}`,
     sql`SELECT 1 FROM ${lead} WHERE ${lead.id} IN ${[1, 2]}`,
     sql`SELECT ${sql.placeholder('p')}, ${true}, ${undefined}, ${null}`,
     sql`SELECT ${'a'}`.inlineParams(),
