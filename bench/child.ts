@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildServers } from './build.js';
+import { BUILD_DIR, buildServers } from './build.js';
 
 /**
  * Servers under test run in their own process (compiled JavaScript, see build.ts) so the load
@@ -21,16 +21,18 @@ const TASKSET = '/usr/bin/taskset';
 
 let serversDir: string | undefined;
 let profileFlags: string[] = [];
+let rebuild = true;
 
 export const canPin = () => existsSync(TASKSET);
 
-/** `--profile DIR`: every server writes a V8 CPU profile there when it stops. */
-export function profileChildrenInto(dir: string): void {
-  profileFlags = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+/** `--profile DIR`: every server writes a V8 CPU profile there; `--no-build`: reuse the last build. */
+export function configureChildren(options: { profileDir: string | null; noBuild: boolean }): void {
+  if (options.profileDir) profileFlags = ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
+  rebuild = !options.noBuild;
 }
 
 export async function startChild(script: string, env: Record<string, string>, cpu?: number): Promise<ChildServer> {
-  const entry = join(serversDir ??= buildServers(), `${script}.js`);
+  const entry = join((serversDir ??= rebuild ? buildServers() : join(BUILD_DIR, 'bench', 'servers')), `${script}.js`);
   const node = [process.execPath, ...profileFlags, entry];
   const [command, ...args] = cpu !== undefined && canPin() ? [TASKSET, '-c', String(cpu), ...node] : node;
   const child = spawn(command!, args, {

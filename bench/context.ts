@@ -25,8 +25,10 @@ export function tempDatabase() {
 }
 
 /** The bridge's environment for a benchmark: both providers configured, logging at info as shipped. */
-export function bridgeEnv(databasePath: string, extra: Record<string, string> = {}): Record<string, string> {
+export function bridgeEnv(ctx: BenchContext, databasePath: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    SQLITE_SYNCHRONOUS: ctx.options.synchronous,
+    NODE_OPTIONS: ctx.options.bridgeNodeOptions,
     PORT: '0',
     DATABASE_PATH: databasePath,
     STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
@@ -38,14 +40,13 @@ export function bridgeEnv(databasePath: string, extra: Record<string, string> = 
 }
 
 /** Reads counts from a bridge's database file after its process stopped. */
-export function countRows(databasePath: string): { inbox: number; outbox: number; pending: number } {
+export function countRows(databasePath: string): { inbox: number; outboxByState: Record<string, number> } {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
-    const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    const states = db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as Array<{ state: string; n: number }>;
     return {
-      inbox: one('SELECT count(*) AS n FROM inbox'),
-      outbox: one('SELECT count(*) AS n FROM outbox'),
-      pending: one("SELECT count(*) AS n FROM outbox WHERE state = 'pending'"),
+      inbox: (db.prepare('SELECT count(*) AS n FROM inbox').get() as { n: number }).n,
+      outboxByState: Object.fromEntries(states.map((s) => [s.state, s.n])),
     };
   } finally {
     db.close();

@@ -21,6 +21,12 @@ export interface BenchOptions {
   /** Pin servers to core 1 and the load generator to core 0 (taskset). */
   pin: boolean;
   profileDir: string | null;
+  /** The bridge's SQLITE_SYNCHRONOUS in every bridge scenario. */
+  synchronous: 'FULL' | 'NORMAL';
+  /** NODE_OPTIONS for bridge processes (e.g. a V8 heap cap). */
+  bridgeNodeOptions: string;
+  /** Reuse the last compiled servers instead of compiling src/ again (A/B of a swapped file). */
+  noBuild: boolean;
 }
 
 const HELP = `npm run bench -- [options]
@@ -31,14 +37,17 @@ const HELP = `npm run bench -- [options]
   --warmup S              unmeasured warm-up seconds per server (default 3)
   --connections N         concurrent connections for throughput runs (default 50)
   --rate N                requests/s of the fixed-rate latency run (default 1000)
-  --backlog N             outbox rows drained in the delivery run (default 100000)
+  --backlog N             outbox rows drained in the delivery run (default 20000; the issue's run: 100000)
   --rate-limit N          fake Dub limit per minute = bridge DUB_RATE_LIMIT_PER_MINUTE (default 60000)
   --concurrency N         bridge DELIVERY_CONCURRENCY in the delivery run (default 16)
   --dub-delay-ms N        fake Dub answer delay in the delivery run (default 0)
   --soak-events N         events ingested by the soak (default 1000000)
   --soak-max-seconds S    hard time bound of the soak (default 300)
   --no-pin                do not pin processes to cores
-  --profile DIR           write a V8 CPU profile of every server into DIR`;
+  --synchronous MODE      bridge SQLITE_SYNCHRONOUS: FULL (default, as shipped) or NORMAL
+  --bridge-node-options S NODE_OPTIONS for the bridge processes, e.g. "--max-old-space-size=64"
+  --profile DIR           write a V8 CPU profile of every server into DIR
+  --no-build              run the servers compiled by the previous run (to A/B a file swapped there)`;
 
 function list(value: string | undefined): ScenarioName[] {
   const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -58,14 +67,17 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      smoke: { type: 'boolean' }, help: { type: 'boolean' }, 'no-pin': { type: 'boolean' },
+      smoke: { type: 'boolean' }, help: { type: 'boolean' }, 'no-pin': { type: 'boolean' }, 'no-build': { type: 'boolean' },
+      'bridge-node-options': { type: 'string' },
       only: { type: 'string' }, skip: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
       connections: { type: 'string' }, rate: { type: 'string' }, backlog: { type: 'string' }, 'rate-limit': { type: 'string' },
-      concurrency: { type: 'string' }, 'dub-delay-ms': { type: 'string' }, 'soak-events': { type: 'string' }, 'soak-max-seconds': { type: 'string' }, profile: { type: 'string' },
+      concurrency: { type: 'string' }, 'dub-delay-ms': { type: 'string' }, 'soak-events': { type: 'string' }, 'soak-max-seconds': { type: 'string' }, profile: { type: 'string' }, synchronous: { type: 'string' },
     },
   });
   if (v.help) return 'help';
   const smoke = v.smoke ?? false;
+  const synchronous = (v.synchronous ?? 'FULL').toUpperCase();
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') throw new Error(`--synchronous must be FULL or NORMAL, got "${v.synchronous}"`);
   const only = list(v.only);
   const skip = list(v.skip);
   return {
@@ -76,7 +88,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     connections: positive('connections', v.connections, smoke ? 10 : 50),
     fixedRate: positive('rate', v.rate, smoke ? 200 : 1000),
     naiveDubDelayMs: 150,
-    backlog: positive('backlog', v.backlog, smoke ? 500 : 100_000),
+    backlog: positive('backlog', v.backlog, smoke ? 500 : 20_000),
     rateLimitPerMinute: positive('rate-limit', v['rate-limit'], 60_000),
     deliveryConcurrency: positive('concurrency', v.concurrency, 16),
     dubDelayMs: positive('dub-delay-ms', v['dub-delay-ms'], 0, 0),
@@ -84,6 +96,9 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     soakMaxS: positive('soak-max-seconds', v['soak-max-seconds'], smoke ? 30 : 300),
     pin: !v['no-pin'],
     profileDir: v.profile ?? null,
+    synchronous,
+    bridgeNodeOptions: v['bridge-node-options'] ?? '',
+    noBuild: v['no-build'] ?? false,
   };
 }
 

@@ -24,6 +24,7 @@ const find = <K extends ScenarioResult['kind']>(results: ScenarioResult[], name:
 /** The comparisons the issue asks for; a missing scenario gives null, never a guess. */
 export function ratios(results: ScenarioResult[]): Ratio[] {
   const rps = (name: string) => find<'http'>(results, name)?.load.rps ?? null;
+  const p50 = (name: string) => find<'http'>(results, name)?.load.latency.p50 ?? null;
   const over = (a: number | null, b: number | null) => (a !== null && b ? a / b : null);
   const check = (value: number | null, ok: (v: number) => boolean) => (value === null ? null : ok(value));
   const bridge = rps('bridge');
@@ -34,6 +35,7 @@ export function ratios(results: ScenarioResult[]): Ratio[] {
     ['bridge / verify-only (req/s)', over(bridge, rps('verify')), '>= 0.6', (v) => v >= 0.6],
     ['bridge / bare (req/s)', over(bridge, rps('bare')), 'info', () => true],
     ['bridge / naive (req/s)', over(bridge, rps('naive')), '>= 20', (v) => v >= 20],
+    ['naive / bridge (p50 ack latency)', over(p50('naive'), p50('bridge')), 'info', () => true],
     ['shopify bridge / verify-only (req/s)', over(rps('shopify'), rps('verify')), 'info', () => true],
     [`p99 ack at ${fixed?.overallRate ?? '?'} req/s (ms)`, fixed?.load.latency.p99 ?? null, '<= 10', (v) => v <= 10],
     ['delivery achieved / limit', delivery ? delivery.achievedPerMinute / delivery.limitPerMinute : null, '>= 0.9', (v) => v >= 0.9],
@@ -55,18 +57,20 @@ export function renderTables(results: ScenarioResult[], ratioList: Ratio[]): str
   for (const r of results) {
     if (r.kind === 'delivery') continue;
     const { load } = r;
-    const label = r.kind === 'http' ? r.label : `soak ${r.events} events`;
+    const label = r.kind === 'http' ? r.label : `soak (${r.load.ok} of ${r.events} events)`;
     const connections = r.kind === 'http' ? String(r.connections) : '-';
     const stored = r.kind === 'http' ? (r.recorded === null ? '-' : `${r.acknowledged}/${r.recorded}`) : `${r.load.ok}/${r.recorded}`;
-    const notes = r.kind === 'http' ? r.notes : `RSS ${fmt(r.rssMB.first)}→${fmt(r.rssMB.max)} max→${fmt(r.rssMB.last)} MB, db ${fmt(r.databaseMB, 0)} MB`;
+    const notes = r.kind === 'http'
+      ? r.notes
+      : `${fmt(r.load.durationS, 0)} s${r.timedOut ? ' (time bound)' : ''}; RSS ${fmt(r.rssMB.first, 0)} first, ${fmt(r.rssMB.max, 0)} max, ${fmt(r.rssMB.last, 0)} last MB; V8 heap reserved max ${fmt(r.heapTotalMaxMB, 0)} MB; db ${fmt(r.databaseMB, 0)} MB`;
     http.push([label, connections, fmt(load.rps, 0), fmt(load.latency.p50, 2), fmt(load.latency.p99, 2), fmt(load.latency.max, 1), r.kind === 'http' ? fmt(r.serverCpuUs, 0) : '-', `${load.non2xx}/${load.errors}`, stored, notes]);
   }
   const parts = [pad(http)];
   const delivery = find<'delivery'>(results, 'delivery');
   if (delivery) {
     parts.push(pad([
-      ['delivery backlog', 'limit/min', 'achieved/min', 'accepted', '429s', 'drain s', 'concurrency', 'pending left'],
-      [String(delivery.backlog), String(delivery.limitPerMinute), fmt(delivery.achievedPerMinute, 0), String(delivery.accepted), String(delivery.rejected429), fmt(delivery.durationS), String(delivery.concurrency), String(delivery.pendingLeft)],
+      ['delivery backlog', 'limit/min', 'achieved/min', 'accepted by Dub', '429s', 'sending s', 'concurrency', 'left pending'],
+      [String(delivery.backlog), String(delivery.limitPerMinute), fmt(delivery.achievedPerMinute, 0), String(delivery.accepted), String(delivery.rejected429), fmt(delivery.durationS), String(delivery.concurrency), String(delivery.outboxByState.pending ?? 0)],
     ]));
   }
   parts.push(pad([['ratio / target', 'value', 'target', 'met'], ...ratioList.map((r) => [r.name, fmt(r.value, 2), r.target, r.met === null ? '' : r.met ? 'yes' : 'NO'])]));

@@ -19,6 +19,12 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   DATABASE_PATH: z.string().min(1).default('./data/dub-bridge.sqlite'),
+  /**
+   * SQLite durability (Node). FULL: every commit reaches the disk before it returns, so an
+   * acknowledged event survives a power cut. NORMAL: commits survive a crash of the bridge but a
+   * power cut or kernel crash may lose the last ones; faster delivery. docs/performance.md.
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   DUB_API_KEY: z
     .string()
     .optional()

@@ -33,7 +33,7 @@ async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'sho
       name,
       label: overallRate ? `bridge @${overallRate}/s` : `bridge ${provider}`,
       server: 'bridge',
-      env: bridgeEnv(db.path),
+      env: bridgeEnv(ctx, db.path),
       path: `/webhooks/${provider}`,
       next: provider === 'stripe' ? stripeCheckouts(`${ctx.runId}${name}`) : shopifyOrders(`${ctx.runId}${name}`),
       ...(overallRate ? { overallRate } : {}),

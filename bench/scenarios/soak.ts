@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { startChild } from '../child.js';
+import { startChild, type ChildServer } from '../child.js';
 import { bridgeEnv, countRows, tempDatabase, type BenchContext } from '../context.js';
 import { stripeCheckouts } from '../events.js';
 import { runLoad, type LoadResult } from '../load.js';
@@ -8,6 +8,9 @@ export interface SoakSample {
   atS: number;
   acknowledged: number;
   rssMB: number;
+  /** V8's heap: what JavaScript objects use, and what V8 reserved for them (its share of RSS). */
+  heapUsedMB: number;
+  heapTotalMB: number;
   databaseMB: number;
 }
 
@@ -19,6 +22,7 @@ export interface SoakResult {
   recorded: number;
   samples: SoakSample[];
   rssMB: { first: number; min: number; max: number; last: number };
+  heapTotalMaxMB: number;
   databaseMB: number;
   timedOut: boolean;
 }
@@ -33,30 +37,35 @@ const fileSize = (path: string) => {
 };
 
 /**
- * 6. Many unique events into one bridge process, as fast as it acks them, bounded in time:
- * RSS and the database (file + WAL) sampled every second to show memory stays flat while the
- * data grows on disk.
+ * 6. Many unique events into one bridge process, as fast as it acks them, bounded in time (the
+ * run stops at `--soak-max-seconds` if the events are not all in by then): RSS, V8's heap and
+ * the database (file + WAL) sampled every second, to show memory stays flat while the data
+ * grows on disk.
  */
 export async function soak(ctx: BenchContext): Promise<SoakResult> {
   const { soakEvents, soakMaxS, connections } = ctx.options;
   const db = tempDatabase();
   const samples: SoakSample[] = [];
+  let bridge: ChildServer | undefined;
   try {
-    const bridge = await startChild('bridge', bridgeEnv(db.path), ctx.serverCpu);
+    bridge = await startChild('bridge', bridgeEnv(ctx, db.path), ctx.serverCpu);
+    const { ask, port } = bridge;
     const started = performance.now();
     const sample = async (acknowledged: number) => {
-      const rss = await bridge.ask<number>('rss');
+      const memory = await ask<NodeJS.MemoryUsage>('memory');
       samples.push({
         atS: Math.round((performance.now() - started) / 100) / 10,
         acknowledged,
-        rssMB: rss / MB,
+        rssMB: memory.rss / MB,
+        heapUsedMB: memory.heapUsed / MB,
+        heapTotalMB: memory.heapTotal / MB,
         databaseMB: (fileSize(db.path) + fileSize(`${db.path}-wal`)) / MB,
       });
     };
     ctx.log(`soak: ${soakEvents} events, at most ${soakMaxS}s`);
     await sample(0);
     const load = await runLoad({
-      url: `http://127.0.0.1:${bridge.port}`,
+      url: `http://127.0.0.1:${port}`,
       path: '/webhooks/stripe',
       connections,
       amount: soakEvents,
@@ -75,10 +84,12 @@ export async function soak(ctx: BenchContext): Promise<SoakResult> {
       recorded: countRows(db.path).inbox,
       samples,
       rssMB: { first: rss[0]!, min: Math.min(...rss), max: Math.max(...rss), last: rss.at(-1)! },
+      heapTotalMaxMB: Math.max(...samples.map((s) => s.heapTotalMB)),
       databaseMB: samples.at(-1)!.databaseMB,
       timedOut: load.ok < soakEvents,
     };
   } finally {
+    await bridge?.stop();
     db.remove();
   }
 }

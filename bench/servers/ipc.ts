@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 
 type Handlers = Record<string, () => unknown>;
 
-const rss = () => process.memoryUsage().rss;
+const memory = () => process.memoryUsage();
 
 /** CPU time (user + system) this process used so far, in microseconds. */
 const cpu = () => {
@@ -13,11 +13,11 @@ const cpu = () => {
 
 /**
  * The child side of bench/child.ts: announces the port, answers the parent's questions by type
- * (`rss` and `cpu` always), stops on request, and exits if the parent goes away so no server
+ * (`memory` and `cpu` always), stops on request, and exits if the parent goes away so no server
  * outlives a benchmark.
  */
 export function answerParent(port: number, own: Handlers & { stop?: () => Promise<void> }) {
-  const handlers: Handlers = { rss, cpu, ...own };
+  const handlers: Handlers = { memory, cpu, ...own };
   process.on('disconnect', () => process.exit(0));
   process.on('message', async (message: { type: string }) => {
     if (message.type === 'stop') {

@@ -1,8 +1,6 @@
 import { Column, getTableName, Name, Param, Placeholder, SQL, StringChunk, Subquery, Table, View } from 'drizzle-orm';
 import type { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 
-type Query = ReturnType<SQLiteSyncDialect['sqlToQuery']>;
-
 /**
  * Puts a fast path in front of drizzle's SQL compiler for one database. drizzle tests every chunk
  * of every query against a dozen entity kinds, and that was the largest single cost of recording
@@ -15,13 +13,16 @@ export function speedUpSqlCompiler(dialect: SQLiteSyncDialect): void {
   const drizzleCompile = dialect.sqlToQuery.bind(dialect);
   dialect.sqlToQuery = (statement: SQL, invokeSource?: 'indexes') => {
     if (invokeSource) return drizzleCompile(statement, invokeSource);
-    const params: unknown[] = [];
-    const text = compileSql(statement, params);
-    return text === null ? drizzleCompile(statement) : { sql: text, params };
+    return compileQuery(statement) ?? drizzleCompile(statement);
   };
 }
 
-export type { Query };
+/** The SQL text and parameters for `statement`, or null when drizzle's own compiler must do it. */
+export function compileQuery(statement: SQL): { sql: string; params: unknown[] } | null {
+  const params: unknown[] = [];
+  const text = compileSql(statement, params);
+  return text === null ? null : { sql: text, params };
+}
 
 const PLAIN_VALUE = new Set(['string', 'number', 'bigint']);
 const IS_ALIAS = Symbol.for('drizzle:IsAlias');

@@ -36,6 +36,7 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
     path: config.DATABASE_PATH,
     migrationsFolder: migrationsFolder(),
     createDirectory: config.DATABASE_PATH === DEFAULT_DATABASE_PATH,
+    synchronous: config.SQLITE_SYNCHRONOUS,
   });
   const { app, dispatcher } = composeBridge({
     config,
