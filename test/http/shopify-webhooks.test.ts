@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { eventually, startTestBridge, type TestBridge } from '../helpers/bridge.js';
-import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
+import { describe, expect, test } from 'vitest';
+import { eventually } from '../helpers/bridge.js';
+import { bridgeWithFakeDub } from '../helpers/bridge-with-dub.js';
 
 /**
  * MAPPING.md's Shopify rules end to end. Bodies are sent as the exact fixture text, as Shopify
@@ -10,22 +10,12 @@ import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 const SHOP = 'partner-goods.myshopify.com';
 const raw = (name: string) => readFileSync(new URL(`../fixtures/shopify/${name}.json`, import.meta.url), 'utf8');
 
-let dub: FakeDub;
-let bridge: TestBridge;
-
-beforeEach(async () => {
-  dub = await startFakeDub();
-  bridge = await startTestBridge({ DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url });
-});
-afterEach(async () => {
-  await bridge.close();
-  await dub.close();
-});
+const ctx = bridgeWithFakeDub();
 
 const post = (topic: string, fixture: string, extra: { eventId?: string | null; webhookId?: string; shop?: string } = {}) =>
-  bridge.postShopify(raw(fixture), { topic, shop: extra.shop ?? SHOP, ...extra });
-const saleCalls = () => dub.calls('POST', '/track/sale');
-const settled = () => eventually(() => bridge.query(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)[0].n === 0);
+  ctx.bridge.postShopify(raw(fixture), { topic, shop: extra.shop ?? SHOP, ...extra });
+const saleCalls = () => ctx.dub.calls('POST', '/track/sale');
+const settled = () => eventually(() => ctx.bridge.query(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)[0].n === 0);
 
 describe('orders/paid', () => {
   test('a USD order is a sale of the subtotal after discounts, without shipping and tax, with exact large ids', async () => {
@@ -58,7 +48,7 @@ describe('orders/paid', () => {
   });
 
   test('KWD "12.345" rounds half up to 1235 cents and keeps the exact amount in metadata', async () => {
-    dub.knowCustomer('6812345678901');
+    ctx.dub.knowCustomer('6812345678901');
     await post('orders/paid', 'orders-paid-kwd');
     const [sale] = await eventually(() => saleCalls().length === 1 && saleCalls());
     expect(sale!.body).toMatchObject({ amount: 1235, currency: 'kwd', customerExternalId: '6812345678901' });
@@ -68,20 +58,20 @@ describe('orders/paid', () => {
   test('orders/create is acknowledged and ignored', async () => {
     const response = await post('orders/create', 'orders-paid');
     expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'unhandled topic orders/create' });
-    expect(dub.requests).toHaveLength(0);
+    expect(ctx.dub.requests).toHaveLength(0);
   });
 });
 
 describe('customers', () => {
   test('customers/update patches the Dub customer; one Dub does not know is recorded as skipped', async () => {
-    dub.knowCustomer('6912345678901');
+    ctx.dub.knowCustomer('6912345678901');
     await post('customers/update', 'customers-update');
     await post('customers/create', 'customers-create');
     await settled();
-    const patches = dub.calls('PATCH', '/customers/');
+    const patches = ctx.dub.calls('PATCH', '/customers/');
     expect(patches.map((r) => r.path).sort()).toEqual(['/customers/ext_6912345678901', '/customers/ext_7234567890123456789']);
     expect(patches.find((r) => r.path.endsWith('6912345678901'))!.body).toEqual({ name: 'Lukas Becker', email: 'lukas.becker@example.de' });
-    expect(bridge.query('SELECT customer_key, state FROM outbox ORDER BY id')).toEqual([
+    expect(ctx.bridge.query('SELECT customer_key, state FROM outbox ORDER BY id')).toEqual([
       { customer_key: '6912345678901', state: 'delivered' },
       { customer_key: '7234567890123456789', state: 'skipped' },
     ]);
@@ -96,19 +86,19 @@ describe('compliance topics', () => {
     await settled();
     const response = await post('customers/redact', 'customers-redact');
     expect(await response.json()).toMatchObject({ outcome: 'compliance', action: 'redact_customer' });
-    expect(dub.requests.filter((r) => r.path.includes('redact'))).toHaveLength(0);
+    expect(ctx.dub.requests.filter((r) => r.path.includes('redact'))).toHaveLength(0);
 
-    const stored = bridge.query(`SELECT event_type, payload IS NULL AS scrubbed FROM inbox WHERE event_type <> 'customers/redact' ORDER BY id`);
+    const stored = ctx.bridge.query(`SELECT event_type, payload IS NULL AS scrubbed FROM inbox WHERE event_type <> 'customers/redact' ORDER BY id`);
     expect(stored).toEqual([
       { event_type: 'orders/paid', scrubbed: 1 },
       { event_type: 'customers/update', scrubbed: 1 },
       { event_type: 'orders/paid', scrubbed: 0 },
     ]);
-    const commands = bridge.query<{ command: string }>('SELECT command FROM outbox ORDER BY id').map((r) => r.command);
+    const commands = ctx.bridge.query<{ command: string }>('SELECT command FROM outbox ORDER BY id').map((r) => r.command);
     expect(commands[0]).not.toContain('lukas');
     expect(commands[1]).not.toContain('lukas');
     expect(commands[2]).toContain('jane.doe@example.com');
-    expect(bridge.query('SELECT action, shop, scrubbed_inbox FROM compliance_log')).toEqual([
+    expect(ctx.bridge.query('SELECT action, shop, scrubbed_inbox FROM compliance_log')).toEqual([
       { action: 'redact_customer', shop: SHOP, scrubbed_inbox: 2 },
     ]);
   });
@@ -117,14 +107,14 @@ describe('compliance topics', () => {
     await post('orders/paid', 'orders-paid');
     await post('customers/data_request', 'customers-data-request');
     await post('shop/redact', 'shop-redact');
-    expect(bridge.query(`SELECT count(*) AS n FROM inbox WHERE event_type = 'orders/paid' AND payload IS NOT NULL`)[0].n).toBe(0);
-    expect(bridge.query('SELECT action FROM compliance_log ORDER BY id').map((r: any) => r.action)).toEqual(['data_request', 'redact_shop']);
+    expect(ctx.bridge.query(`SELECT count(*) AS n FROM inbox WHERE event_type = 'orders/paid' AND payload IS NOT NULL`)[0].n).toBe(0);
+    expect(ctx.bridge.query('SELECT action FROM compliance_log ORDER BY id').map((r: any) => r.action)).toEqual(['data_request', 'redact_shop']);
   });
 
   test('a compliance topic with a bad HMAC answers 401', async () => {
-    const response = await bridge.postShopify(raw('customers-redact'), { topic: 'customers/redact', shop: SHOP, hmac: 'AAAA' + 'A'.repeat(40) });
+    const response = await ctx.bridge.postShopify(raw('customers-redact'), { topic: 'customers/redact', shop: SHOP, hmac: 'AAAA' + 'A'.repeat(40) });
     expect(response.status).toBe(401);
-    expect(bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(0);
+    expect(ctx.bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(0);
   });
 });
 
@@ -136,7 +126,7 @@ describe('deduplication keys', () => {
     await post('customers/update', 'customers-update', { eventId: null, webhookId: 'wh-1' });
     const retry = await post('customers/update', 'customers-update', { eventId: null, webhookId: 'wh-1' });
     expect(await retry.json()).toEqual({ received: true, duplicate: true });
-    expect(bridge.query('SELECT event_key FROM inbox ORDER BY id')).toEqual([
+    expect(ctx.bridge.query('SELECT event_key FROM inbox ORDER BY id')).toEqual([
       { event_key: `${SHOP}:orders/paid:evt-a` },
       { event_key: `${SHOP}:customers/update:wh-1` },
     ]);
@@ -147,6 +137,6 @@ describe('deduplication keys', () => {
     await post('orders/paid', 'orders-paid', { eventId: 'evt-2' });
     await settled();
     expect(saleCalls()).toHaveLength(1);
-    expect(bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(2);
+    expect(ctx.bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(2);
   });
 });
