@@ -56,7 +56,7 @@ CREATE TABLE `outbox` (
 CREATE UNIQUE INDEX `outbox_idempotency_key` ON `outbox` (`idempotency_key`);--> statement-breakpoint
 CREATE INDEX `outbox_due` ON `outbox` (`state`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `outbox_inbox` ON `outbox` (`inbox_id`);--> statement-breakpoint
-CREATE INDEX `outbox_customer` ON `outbox` (`customer_key`,`state`);--> statement-breakpoint
+CREATE INDEX `outbox_customer` ON `outbox` (`customer_key`,`kind`,`state`);--> statement-breakpoint
 CREATE TABLE `refund_applications` (
 	`refund_key` text PRIMARY KEY NOT NULL,
 	`invoice_id` text NOT NULL,

@@ -64,7 +64,8 @@ export const outbox = sqliteTable(
     uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
     index('outbox_due').on(t.state, t.nextAttemptAt),
     index('outbox_inbox').on(t.inboxId),
-    index('outbox_customer').on(t.customerKey, t.state),
+    // Serves the lead-first check in claimDue (a pending lead of the same customer) and redaction.
+    index('outbox_customer').on(t.customerKey, t.kind, t.state),
   ],
 );
 
