@@ -31,6 +31,8 @@ function dispatcher(execute: (row: OutboxRow) => Promise<DeliveryOutcome>) {
     logger: silentLogger,
     metrics,
     now: () => clock,
+    // A fixed jitter: a 0 ms draw would make a retried row due again within the same drain.
+    random: () => 0.5,
   });
   return { d, pausedGauge: () => /^dub_bridge_delivery_paused (\d)$/m.exec(metrics.render())![1] };
 }
