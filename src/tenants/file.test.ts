@@ -27,7 +27,7 @@ describe('parseTenantsFile', () => {
   it.each([
     [{ tenants: [] }, 'tenants: Too small: expected array to have >=1 items'],
     [{ tenants: [{ ...north, id: 'North Shop' }] }, 'tenants.0.id: use 1-63 lowercase letters, digits, - or _ (it is part of a URL)'],
-    [{ tenants: [{ ...north, stripe: { webhookSecret: 'sk_live_oops' } }] }, 'tenants.0.stripe.webhookSecret: each secret must start with whsec_'],
+    [{ tenants: [{ ...north, stripe: { webhookSecret: 'sk_test_oops' } }] }, 'tenants.0.stripe.webhookSecret: each secret must start with whsec_'],
     [{ tenants: [{ ...north, stripe: {} }] }, 'tenants.0.stripe: needs accounts or webhookSecret'],
     [{ tenants: [{ ...north, testEvents: 'sometimes' }] }, 'tenants.0.testEvents: Invalid option: expected one of "forward"|"skip"|"tag"'],
     [{ tenants: [{ ...north, dubApiKeys: 'x' }] }, 'tenants.0: Unrecognized key: "dubApiKeys"'],

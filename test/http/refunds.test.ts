@@ -257,7 +257,7 @@ describe('Stripe invoice payments lookup (STRIPE_API_KEY)', () => {
   });
 
   test('STRIPE_API_KEY must be a secret or restricted key, named in the error', () => {
-    expect(() => parseConfig({ STRIPE_API_KEY: 'pk_live_123' })).toThrow(/STRIPE_API_KEY: must be a Stripe secret/);
+    expect(() => parseConfig({ STRIPE_API_KEY: 'pk_test_123' })).toThrow(/STRIPE_API_KEY: must be a Stripe secret/);
   });
 });
 

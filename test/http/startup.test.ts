@@ -19,7 +19,7 @@ describe('configuration is validated at start', () => {
   test.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ DUB_API_URL: 'not a url' }, 'DUB_API_URL'],
-    [{ STRIPE_WEBHOOK_SECRET: 'sk_live_wrong_kind_of_secret' }, 'STRIPE_WEBHOOK_SECRET'],
+    [{ STRIPE_WEBHOOK_SECRET: 'sk_test_wrong_kind_of_secret' }, 'STRIPE_WEBHOOK_SECRET'],
     [{ TEST_EVENTS: 'sometimes' }, 'TEST_EVENTS'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
   ])('%o stops the process with one line naming %s', (env, variable) => {

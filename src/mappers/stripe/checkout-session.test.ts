@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapRawStripeEvent, stripeFixture } from '../../../test/fixtures/stripe/index.js';
 
 const PAYMENT_EVENT = 'evt_1QyPkS2eZvKYlo2CWbF7xR3n';
-const PAYMENT_SESSION = 'cs_live_a1Kq9XbT3vR8mN2pL5sD7fG4hJ6kL8zX0cV2bN4mQ6wE8rT1yU3iO5pA7sD9fG';
+const PAYMENT_SESSION = 'cs_test_a1Kq9XbT3vR8mN2pL5sD7fG4hJ6kL8zX0cV2bN4mQ6wE8rT1yU3iO5pA7sD9fG';
 const PAYMENT_INTENT = 'pi_3QyPkQ2eZvKYlo2C1aBcDeFg';
 const ADA = 'cus_RqB3cD4eF5gH6i';
 const adaLink = { source: 'stripe', providerCustomerId: ADA, externalId: 'user_4242' };
@@ -81,7 +81,7 @@ describe('checkout.session.completed', () => {
             metadata: {
               source: 'dub-bridge',
               stripeEventId: 'evt_1QzSub2eZvKYlo2CkT9uV0wX',
-              stripeCheckoutSessionId: 'cs_live_b1Zx8YcW4uS9oP3qM6tE8gH5jK7lZ9xC1vB3nM5qW7eR9tY2uI4oP6aS8dF0gH',
+              stripeCheckoutSessionId: 'cs_test_b1Zx8YcW4uS9oP3qM6tE8gH5jK7lZ9xC1vB3nM5qW7eR9tY2uI4oP6aS8dF0gH',
               stripeCustomerId: 'cus_RsT7uV8wX9yZ0a',
               stripeSubscriptionId: 'sub_1QzSuc2eZvKYlo2CmN3oP4qR',
               stripeInvoiceId: 'in_1QzSuc2eZvKYlo2CaB1cD2eF',
@@ -93,7 +93,7 @@ describe('checkout.session.completed', () => {
           },
           refs: {
             stripeInvoice: 'in_1QzSuc2eZvKYlo2CaB1cD2eF',
-            checkoutSession: 'cs_live_b1Zx8YcW4uS9oP3qM6tE8gH5jK7lZ9xC1vB3nM5qW7eR9tY2uI4oP6aS8dF0gH',
+            checkoutSession: 'cs_test_b1Zx8YcW4uS9oP3qM6tE8gH5jK7lZ9xC1vB3nM5qW7eR9tY2uI4oP6aS8dF0gH',
           },
         },
       ],
@@ -285,7 +285,7 @@ describe('checkout.session.async_payment_succeeded', () => {
       metadata: {
         source: 'dub-bridge',
         stripeEventId: 'evt_1R2Sepa2eZvKYlo2CdE3fG4hI',
-        stripeCheckoutSessionId: 'cs_live_c1Mn7BvC5xZ3lK9jH1gF3dS5aP7oI9uY2tR4eW6qM8nB0vC2xZ4lK6jH8gF0dS',
+        stripeCheckoutSessionId: 'cs_test_c1Mn7BvC5xZ3lK9jH1gF3dS5aP7oI9uY2tR4eW6qM8nB0vC2xZ4lK6jH8gF0dS',
         stripeCustomerId: 'cus_RvW1xY2zA3bC4d',
         stripePaymentIntentId: 'pi_3R2Sepa2eZvKYlo2C0aBcDeFg',
       },
@@ -296,7 +296,7 @@ describe('checkout.session.async_payment_succeeded', () => {
     },
     refs: {
       paymentIntent: 'pi_3R2Sepa2eZvKYlo2C0aBcDeFg',
-      checkoutSession: 'cs_live_c1Mn7BvC5xZ3lK9jH1gF3dS5aP7oI9uY2tR4eW6qM8nB0vC2xZ4lK6jH8gF0dS',
+      checkoutSession: 'cs_test_c1Mn7BvC5xZ3lK9jH1gF3dS5aP7oI9uY2tR4eW6qM8nB0vC2xZ4lK6jH8gF0dS',
     },
   };
 
