@@ -70,7 +70,7 @@ export function composeBridge(deps: BridgeDeps) {
       logger.info({ outboxId: row.id, kind: row.kind, dryRun: true }, 'dry run (DUB_API_KEY not set): command recorded, not sent');
       return done('skipped', JSON.stringify({ dryRun: true }));
     }
-    return executeCommand(row.command, { client, store, now, findInvoiceForPayment });
+    return executeCommand(row, { client, store, now, findInvoiceForPayment });
   };
 
   const dispatcher = createDispatcher({

@@ -1,5 +1,6 @@
 import { dubCommand, type DubCommand } from '../dub/commands.js';
 import { DubTransportError, type DubClient, type DubResponse } from '../dub/client.js';
+import type { OutboxRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
 import { executeRefund } from './refund.js';
@@ -55,20 +56,23 @@ export interface ExecuteDeps {
  * Runs one stored command against Dub and says what happened. Never throws for Dub's answers or
  * transport failures: they become a DeliveryOutcome the dispatcher acts on.
  */
-export async function executeCommand(raw: string, deps: ExecuteDeps): Promise<DeliveryOutcome> {
-  const parsed = dubCommand.safeParse(JSON.parse(raw));
+export async function executeCommand(
+  row: Pick<OutboxRow, 'command' | 'idempotencyKey'>,
+  deps: ExecuteDeps,
+): Promise<DeliveryOutcome> {
+  const parsed = dubCommand.safeParse(JSON.parse(row.command));
   if (!parsed.success) {
     return failed({ kind: 'invalid', message: `stored command is invalid: ${parsed.error.issues[0]?.message}` });
   }
   try {
-    return await run(parsed.data, deps);
+    return await run(parsed.data, row.idempotencyKey, deps);
   } catch (error) {
     if (error instanceof DubTransportError) return failed({ kind: error.kind, message: error.message });
     throw error;
   }
 }
 
-async function run(command: DubCommand, deps: ExecuteDeps): Promise<DeliveryOutcome> {
+async function run(command: DubCommand, outboxKey: string, deps: ExecuteDeps): Promise<DeliveryOutcome> {
   const { client } = deps;
   switch (command.kind) {
     case 'lead': {
@@ -91,6 +95,6 @@ async function run(command: DubCommand, deps: ExecuteDeps): Promise<DeliveryOutc
       return isSuccess(lead.status) ? done('delivered', summarize(lead, { via: 'lead' })) : httpFailure(lead);
     }
     case 'refund':
-      return executeRefund(command.body, deps);
+      return executeRefund(command.body, outboxKey, deps);
   }
 }

@@ -1,6 +1,6 @@
 import type { RefundApplicationRow, SaleLedgerRow } from '../db/schema.js';
 import type { Commission, DubClient } from '../dub/client.js';
-import { commandKey, type RefundBody } from '../dub/commands.js';
+import type { RefundBody } from '../dub/commands.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
 import { httpFailure, type ExecuteDeps } from './execute.js';
 import { findRefundSale } from './refund-sale.js';
@@ -15,9 +15,10 @@ type Snapshot = Pick<Commission, 'id' | 'status' | 'amount'>;
  * invoiceId the sale was sent with and how much refunds already took off, so a redelivered or
  * reordered cumulative refund (Stripe `amount_refunded`) never subtracts twice; per-refund
  * application rows do the same for Shopify's one-refund deltas and for a PATCH whose answer was
- * lost (see `refundApplications` in the schema).
+ * lost (see `refundApplications` in the schema). `refundKey` is the refund's outbox key, which
+ * also names its application row.
  */
-export async function executeRefund(body: RefundBody, deps: ExecuteDeps): Promise<DeliveryOutcome> {
+export async function executeRefund(body: RefundBody, refundKey: string, deps: ExecuteDeps): Promise<DeliveryOutcome> {
   const { client, store } = deps;
   const now = deps.now ?? Date.now;
   const located = await findRefundSale(body, store, deps.findInvoiceForPayment);
@@ -27,7 +28,6 @@ export async function executeRefund(body: RefundBody, deps: ExecuteDeps): Promis
     return skipped(sale, `the refund is in ${body.currency} but the sale in ${sale.currency}`);
   }
 
-  const refundKey = commandKey(sale.source, { kind: 'refund', body }, '');
   const applications = await store.listRefundApplications(sale.invoiceId);
   if (applications.some((a) => a.refundKey === refundKey && a.state === 'sent')) {
     return skipped(sale, 'refund already applied');
