@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,10 @@ import { runUntilExit, tempDatabasePath } from '../helpers/child-bridge.js';
 
 /** Root ignores file modes, so the read-only case runs the bridge as `nobody` when the tests run as root. */
 const asUnprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+// Root ignores file modes, so the read-only case runs the bridge as `nobody`; that needs a
+// checkout `nobody` can read (a clone inside a mode-700 temp dir is not).
+const unprivilegedCanRun =
+  spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(join(process.cwd(), 'package.json'))})`], asUnprivileged).status === 0;
 
 function expectOneLineExit(result: Awaited<ReturnType<typeof runUntilExit>>, needle: string) {
   expect(result.code).toBe(78);
@@ -24,7 +29,7 @@ describe('a database the bridge cannot use stops it with one clear line (exit 78
     expectOneLineExit(result, `${dirname(path)} does not exist`);
   });
 
-  it('names a read-only database file', async () => {
+  it.skipIf(!unprivilegedCanRun)('names a read-only database file', async () => {
     const path = tempDatabasePath();
     openSqliteStore({ path, migrationsFolder: migrationsFolder(), createDirectory: false }).close();
     chmodSync(path, 0o444);
