@@ -8,11 +8,17 @@ export interface LoadOptions {
   /** Seconds; with `amount`, the hard upper bound of the run. */
   durationS: number;
   amount?: number;
-  /** Fixed request rate (autocannon `overallRate`) instead of as fast as the server answers. */
-  overallRate?: number;
   next: () => SignedRequest;
   /** Called about once a second with the number of answers so far (soak sampling). */
   onTick?: (answered: number) => void;
+}
+
+/** Milliseconds, measured per request with sub-millisecond precision. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
 }
 
 export interface LoadResult {
@@ -22,10 +28,10 @@ export interface LoadResult {
   errors: number;
   durationS: number;
   rps: number;
-  /** Ack latency of 2xx answers in ms, measured per request with sub-millisecond precision. */
-  latency: { p50: number; p99: number; max: number; mean: number };
-  /** autocannon's own p99 (whole ms; corrected for coordinated omission in fixed-rate runs). */
-  autocannonP99: number;
+  /** Ack latency of 2xx answers. */
+  latency: Latency;
+  /** autocannon's own p99 (whole ms); closed-loop runs only. */
+  autocannonP99?: number;
 }
 
 export function percentile(sorted: Float64Array, q: number): number {
@@ -33,7 +39,15 @@ export function percentile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** Runs one bounded autocannon load against 127.0.0.1 and summarises it. */
+/** Sorts `values` in place and summarises them. */
+export function summarise(values: Float64Array): Latency {
+  const sorted = values.sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? NaN, mean: sum / sorted.length };
+}
+
+/** Runs one bounded autocannon load (closed loop: `connections` requests in flight) against 127.0.0.1. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
@@ -43,7 +57,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationS,
     ...(options.amount ? { amount: options.amount } : {}),
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
     timeout: 10,
     requests: [{ method: 'POST', path: options.path, setupRequest: (request: object) => ({ ...request, ...options.next() }) }],
   });
@@ -63,9 +76,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result = await instance;
   clearInterval(ticker);
   clearTimeout(bound);
-  const sorted = latencies.subarray(0, count).sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
   return {
     sent: result.requests.sent,
     ok,
@@ -73,7 +83,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: result.errors,
     durationS: result.duration,
     rps: ok / result.duration,
-    latency: { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[count - 1] ?? NaN, mean: sum / count },
+    latency: summarise(latencies.subarray(0, count)),
     autocannonP99: result.latency.p99,
   };
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['bare', 'verify', 'bridge', 'shopify', 'naive', 'fixed-rate', 'delivery', 'soak'] as const;
+export const SCENARIOS = ['bare', 'verify', 'bridge', 'shopify', 'naive', 'fixed-rate', 'naive-rate', 'delivery', 'soak'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -10,6 +10,7 @@ export interface BenchOptions {
   durationS: number;
   warmupS: number;
   connections: number;
+  /** Open-loop arrival rate (req/s) of the fixed-rate and naive-rate runs. */
   fixedRate: number;
   naiveDubDelayMs: number;
   backlog: number;
@@ -36,7 +37,7 @@ const HELP = `npm run bench -- [options]
   --duration S            measured seconds per throughput run (default 10)
   --warmup S              unmeasured warm-up seconds per server (default 3)
   --connections N         concurrent connections for throughput runs (default 50)
-  --rate N                requests/s of the fixed-rate latency run (default 1000)
+  --rate N                open-loop arrivals/s of the fixed-rate and naive-rate latency runs (default 1000)
   --backlog N             outbox rows drained in the delivery run (default 20000; the issue's run: 100000)
   --rate-limit N          fake Dub limit per minute = bridge DUB_RATE_LIMIT_PER_MINUTE (default 60000)
   --concurrency N         bridge DELIVERY_CONCURRENCY in the delivery run (default 16)
@@ -86,7 +87,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     durationS: positive('duration', v.duration, smoke ? 1 : 10),
     warmupS: positive('warmup', v.warmup, smoke ? 0.5 : 3),
     connections: positive('connections', v.connections, smoke ? 10 : 50),
-    fixedRate: positive('rate', v.rate, smoke ? 200 : 1000),
+    fixedRate: positive('rate', v.rate, smoke ? 50 : 1000),
     naiveDubDelayMs: 150,
     backlog: positive('backlog', v.backlog, smoke ? 500 : 20_000),
     rateLimitPerMinute: positive('rate-limit', v['rate-limit'], 60_000),

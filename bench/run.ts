@@ -4,7 +4,7 @@ import type { BenchContext } from './context.js';
 import { HELP, parseOptions, type ScenarioName } from './options.js';
 import { machine, ratios, renderTables, writeJson, type ScenarioResult } from './report.js';
 import { delivery } from './scenarios/delivery.js';
-import { bare, bridgeFixedRate, bridgeShopify, bridgeStripe, naive, verifyOnly } from './scenarios/ingest.js';
+import { bare, bridgeFixedRate, bridgeShopify, bridgeStripe, naive, naiveFixedRate, verifyOnly } from './scenarios/ingest.js';
 import { soak } from './scenarios/soak.js';
 
 const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
@@ -14,6 +14,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   shopify: bridgeShopify,
   naive,
   'fixed-rate': bridgeFixedRate,
+  'naive-rate': naiveFixedRate,
   delivery,
   soak,
 };
@@ -45,7 +46,7 @@ async function main() {
   const machineBefore = machine();
   const pinned = options.pin && canPin();
   configureChildren(options);
-  // Core 0: this process (autocannon) and helper servers; core 1: the server under test.
+  // Core 0: this process (the load generators) and helper servers; core 1: the server under test.
   if (pinned) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const ctx: BenchContext = {
     options,

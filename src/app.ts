@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { BridgeError, errorStatus, type ErrorCode } from './errors.js';
 import type { Config } from './config.js';
@@ -11,11 +10,14 @@ import type { WebhookDeps } from './handlers/webhook-deps.js';
 import type { DispatcherStatus } from './pipeline/dispatcher.js';
 import { createShopifyRouter } from './tenants/shopify-router.js';
 import { createStripeRouter } from './tenants/stripe-router.js';
+import type { StripeCryptoProvider } from './verify/stripe.js';
 
 export interface AppDeps extends WebhookDeps {
   config: Config;
   store: Store;
   dispatcherStatus: () => DispatcherStatus;
+  /** Stripe's HMAC backend for this runtime (SubtleCrypto when absent). */
+  stripeCrypto?: StripeCryptoProvider;
 }
 
 function errorBody(c: Context, code: ErrorCode, message: string) {
@@ -32,19 +34,14 @@ function webhookSource(path: string): 'stripe' | 'shopify' | null {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   const { config } = deps;
-  const stripe = createStripeRouter(config, deps.now);
+  const stripe = createStripeRouter(config, { now: deps.now, cryptoProvider: deps.stripeCrypto });
   const shopify = createShopifyRouter(config);
 
   app.use(requestId());
-  const limit = bodyLimit({
-    maxSize: config.MAX_BODY_BYTES,
-    onError: () => {
-      throw new BridgeError('payload_too_large', `body exceeds ${config.MAX_BODY_BYTES} bytes (MAX_BODY_BYTES)`);
-    },
-  });
-  app.post('/webhooks/stripe', limit, stripeWebhook(stripe, deps));
-  app.post('/webhooks/stripe/:tenant', limit, stripeWebhook(stripe, deps));
-  app.post('/webhooks/shopify', limit, shopifyWebhook(shopify, deps));
+  // Each handler reads its body through deps.readBody, which enforces MAX_BODY_BYTES (413).
+  app.post('/webhooks/stripe', stripeWebhook(stripe, deps));
+  app.post('/webhooks/stripe/:tenant', stripeWebhook(stripe, deps));
+  app.post('/webhooks/shopify', shopifyWebhook(shopify, deps));
   app.route('/', healthRoutes(deps));
 
   app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));

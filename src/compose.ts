@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import { createApp } from './app.js';
+import { readRequestBody, type BodyReader } from './handlers/body.js';
 import type { Config } from './config.js';
 import type { OutboxRow } from './db/schema.js';
 import type { Store } from './db/store.js';
 import { createDubClient } from './dub/client.js';
+import { fetchTransport, type HttpTransport } from './dub/transport.js';
 import { maskSecrets, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createDispatcher } from './pipeline/dispatcher.js';
@@ -12,12 +14,20 @@ import { createStripeInvoiceLookup } from './pipeline/stripe-invoice-lookup.js';
 import { done, failed, type DeliveryOutcome } from './pipeline/outcome.js';
 import { createDubClients } from './tenants/dub-clients.js';
 import { tenantsOf } from './tenants/route.js';
+import type { StripeCryptoProvider } from './verify/stripe.js';
 
 export interface BridgeDeps {
   config: Config;
   store: Store;
   logger: Logger;
+  /** Stripe API calls (refund lookups). */
   fetch?: typeof fetch;
+  /** Dub calls; `fetch` when absent. */
+  dubTransport?: HttpTransport;
+  /** How webhook bodies are read; from the Fetch API Request when absent. */
+  readBody?: BodyReader;
+  /** Stripe signature HMACs; SubtleCrypto when absent. */
+  stripeCrypto?: StripeCryptoProvider;
   now?: () => number;
   metrics?: Metrics;
   /** How delivery is started after an ack: in-process on Node, `waitUntil` on Workers. */
@@ -46,7 +56,7 @@ export function composeBridge(deps: BridgeDeps) {
       apiUrl: config.DUB_API_URL,
       apiKey,
       timeoutMs: config.DUB_TIMEOUT_MS,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      ...(deps.dubTransport ? { transport: deps.dubTransport } : deps.fetch ? { transport: fetchTransport(deps.fetch) } : {}),
       now,
     }),
   );
@@ -96,9 +106,11 @@ export function composeBridge(deps: BridgeDeps) {
     logger,
     metrics,
     now,
-    testEvents: config.TEST_EVENTS,
     provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS,
     dispatcherStatus: dispatcher.status,
+    ...(deps.stripeCrypto ? { stripeCrypto: deps.stripeCrypto } : {}),
+    readBody: deps.readBody ?? readRequestBody,
+    maxBodyBytes: config.MAX_BODY_BYTES,
     afterAck: (c, result) => {
       if (!result.duplicate && result.queued > 0) deps.startDelivery(c, dispatcher.drain);
     },

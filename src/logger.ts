@@ -8,6 +8,8 @@ export interface Logger {
   warn: LogFn;
   error: LogFn;
   child(fields: Record<string, unknown>): Logger;
+  /** The same logger, also masking these literal values as `***` in every line it writes. */
+  masking(values: readonly string[]): Logger;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -19,7 +21,11 @@ const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,}
  * `sk_`/`rk_` keys, Dub `dub_` keys, Shopify `shpss_`/`shpat_`… secrets, bearer tokens) in
  * anything about to be logged.
  */
+// One pass to rule out the common line that contains none of the patterns below.
+const MAYBE_SENSITIVE = /@|whsec_|k_(?:live|test)|dub_|shp[a-z]{2}_|bearer/i;
+
 export function redact(text: string): string {
+  if (!MAYBE_SENSITIVE.test(text)) return text;
   return text
     .replace(EMAIL, '$1***@$2')
     .replace(/whsec_\w+/g, 'whsec_***')
@@ -30,24 +36,13 @@ export function redact(text: string): string {
 }
 
 /**
- * Wraps a logger so the given secret values (configured keys without a known prefix, such as an
- * older Shopify app's hex secret) are masked as `***` wherever they appear.
+ * Masks the given secret values (configured keys without a known prefix, such as an older Shopify
+ * app's hex secret) as `***` wherever they appear in what `logger` writes.
  */
 export function maskSecrets(logger: Logger, secrets: readonly string[]): Logger {
   // Short values would mask ordinary words; configured secrets are far longer.
   const values = [...new Set(secrets)].filter((s) => s.length >= 8);
-  if (values.length === 0) return logger;
-  const mask = (text: string) => values.reduce((out, secret) => out.replaceAll(secret, '***'), text);
-  const maskFields = (fields: Record<string, unknown>) =>
-    JSON.parse(JSON.stringify(fields, (_key, value: unknown) => (typeof value === 'string' ? mask(value) : value))) as Record<string, unknown>;
-  const wrap = (log: LogFn): LogFn => (fields, message) => log(maskFields(fields), mask(message));
-  return {
-    debug: wrap(logger.debug),
-    info: wrap(logger.info),
-    warn: wrap(logger.warn),
-    error: wrap(logger.error),
-    child: (fields) => maskSecrets(logger.child(maskFields(fields)), values),
-  };
+  return values.length ? logger.masking(values) : logger;
 }
 
 /**
@@ -59,17 +54,24 @@ export function createLogger(
   write: (line: string) => void,
   base: Record<string, unknown> = {},
   now: () => number = Date.now,
+  masked: readonly string[] = [],
 ): Logger {
+  // A value is looked for as written and as JSON escapes it inside the line.
+  const needles = [...new Set(masked.flatMap((value) => [value, JSON.stringify(value).slice(1, -1)]))];
+  const mask = (line: string) => needles.reduce((out, needle) => (out.includes(needle) ? out.replaceAll(needle, '***') : out), line);
   const emit = (entryLevel: LogLevel): LogFn => (fields, message) => {
     if (ORDER[entryLevel] < ORDER[level]) return;
-    write(redact(JSON.stringify({ level: entryLevel, time: new Date(now()).toISOString(), ...base, ...fields, msg: message })));
+    // Object.assign, not spreads: two spreads in one literal take V8's slow path (~10 µs a line).
+    const entry = Object.assign({ level: entryLevel, time: new Date(now()).toISOString() }, base, fields, { msg: message });
+    write(mask(redact(JSON.stringify(entry))));
   };
   return {
     debug: emit('debug'),
     info: emit('info'),
     warn: emit('warn'),
     error: emit('error'),
-    child: (fields) => createLogger(level, write, { ...base, ...fields }, now),
+    child: (fields) => createLogger(level, write, { ...base, ...fields }, now, masked),
+    masking: (values) => createLogger(level, write, base, now, [...masked, ...values]),
   };
 }
 

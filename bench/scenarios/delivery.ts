@@ -40,11 +40,12 @@ async function seedBacklog(ctx: BenchContext, path: string) {
   const nextBody = checkoutBodies(`${ctx.runId}d`);
   const config = parseConfig(bridgeEnv(ctx, path));
   const { backlog } = ctx.options;
-  const deps = { store, testEvents: config.TEST_EVENTS, provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS, now: Date.now };
+  const deps = { store, provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS, now: Date.now };
+  const route = { tenant: null, testEvents: config.TEST_EVENTS };
   try {
     for (let done = 0; done < backlog; ) {
       const batch = Array.from({ length: Math.min(500, backlog - done) }, () => nextBody());
-      await Promise.all(batch.map((body) => ingestStripe(JSON.parse(body), body, deps)));
+      await Promise.all(batch.map((body) => ingestStripe(JSON.parse(body), body, deps, route)));
       done += batch.length;
     }
   } finally {

@@ -26,17 +26,17 @@ export const verifyOnly = (ctx: BenchContext) =>
   });
 
 /** 3. The real bridge (dry run): verify, parse, map, record in SQLite, ack; delivery runs after. */
-async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'shopify', overallRate?: number): Promise<HttpResult> {
+async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'shopify', rate?: number): Promise<HttpResult> {
   const db = tempDatabase();
   try {
     return await runHttpScenario(ctx, {
       name,
-      label: overallRate ? `bridge @${overallRate}/s` : `bridge ${provider}`,
+      label: rate ? `bridge @${rate}/s` : `bridge ${provider}`,
       server: 'bridge',
       env: bridgeEnv(ctx, db.path),
       path: `/webhooks/${provider}`,
       next: provider === 'stripe' ? stripeCheckouts(`${ctx.runId}${name}`) : shopifyOrders(`${ctx.runId}${name}`),
-      ...(overallRate ? { overallRate } : {}),
+      ...(rate ? { rate } : {}),
       notes: `${provider === 'stripe' ? 'checkout.session.completed' : 'orders/paid'}, unique ids, dry run (no DUB_API_KEY)`,
       recorded: () => countRows(db.path).inbox,
     });
@@ -50,16 +50,21 @@ export const bridgeShopify = (ctx: BenchContext) => bridge(ctx, 'shopify', 'shop
 export const bridgeFixedRate = (ctx: BenchContext) => bridge(ctx, 'fixed-rate', 'stripe', ctx.options.fixedRate);
 
 /** 4. Verify, then `await` Dub (fake, 150 ms per call) before answering: what users write instead. */
-export const naive = (ctx: BenchContext) =>
+const naiveHandler = (ctx: BenchContext, name: string, rate?: number) =>
   runHttpScenario(ctx, {
-    name: 'naive',
-    label: 'naive (awaits Dub)',
+    name,
+    label: rate ? `naive @${rate}/s` : 'naive (awaits Dub)',
     server: 'naive',
     path: '/webhooks/stripe',
-    next: stripeCheckouts(`${ctx.runId}n`),
+    next: stripeCheckouts(`${ctx.runId}${name}`),
+    ...(rate ? { rate } : {}),
     notes: `fake Dub answers in ${ctx.options.naiveDubDelayMs} ms, no rate limit`,
     helpers: async () => {
       const dub = await startChild('fake-dub', { FAKE_DUB_KEY: DUB_KEY, FAKE_DUB_DELAY_MS: String(ctx.options.naiveDubDelayMs) }, ctx.clientCpu);
       return { env: { DUB_API_URL: `http://127.0.0.1:${dub.port}`, DUB_API_KEY: DUB_KEY }, stop: dub.stop };
     },
   });
+
+export const naive = (ctx: BenchContext) => naiveHandler(ctx, 'naive');
+/** The naive handler at the fixed-rate run's arrival rate: ack latency next to the bridge's. */
+export const naiveFixedRate = (ctx: BenchContext) => naiveHandler(ctx, 'naive-rate', ctx.options.fixedRate);

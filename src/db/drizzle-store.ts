@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, is, isNull, lte, or, SQL, sql, type Query } from 'drizzle-orm';
 import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.js';
 import { customerLinks, inbox, outbox, saleLedger } from './schema.js';
@@ -6,15 +6,31 @@ import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventR
 import { planCompliance } from './scrub.js';
 import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
 import { createRefundLedger } from './refund-ledger.js';
+import { recordStatements } from './record-statements.js';
 
 /** Any drizzle SQLite database: better-sqlite3 (sync) on Node, D1 (async) on Workers. */
 export type AnySQLiteDatabase = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
 
+/** A statement for the atomic runner: drizzle SQL, or SQL text compiled ahead with its parameters. */
+export type Statement = SQL | Query;
+
+/** The SQL text and parameters of a Statement, compiling drizzle SQL with the driver's dialect. */
+export function toQuery(statement: Statement, dialect: { sqlToQuery(sql: SQL): Query }): Query {
+  return is(statement, SQL) ? dialect.sqlToQuery(statement) : statement;
+}
+
+/** What one statement did: rows it changed, and the rowid it inserted (if it inserted). */
+export interface StatementResult {
+  changes: number;
+  lastInsertRowid: number;
+}
+
 /**
- * Runs statements all-or-nothing: a transaction on better-sqlite3, a batch on D1 (which has no
- * interactive transactions). This is the only thing that differs between the two drivers.
+ * Runs statements all-or-nothing and says what each did: a transaction on better-sqlite3, a batch
+ * on D1 (which has no interactive transactions). This is the only thing that differs between the
+ * two drivers.
  */
-export type AtomicRunner = (statements: SQL[]) => Promise<void>;
+export type AtomicRunner = (statements: Statement[]) => Promise<StatementResult[]>;
 
 /** Column values for an update; counters may be SQL expressions. */
 type OutboxUpdate = { [K in keyof typeof outbox.$inferInsert]?: (typeof outbox.$inferInsert)[K] | SQL };
@@ -22,8 +38,15 @@ type OutboxUpdate = { [K in keyof typeof outbox.$inferInsert]?: (typeof outbox.$
 /** Builds the Store over a drizzle SQLite database and its atomic runner. */
 export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner): Store {
   const lead = alias(outbox, 'lead');
+  // Asked for every Stripe webhook with a customer: built and prepared once.
+  const findLink = db
+    .select({ externalId: customerLinks.externalId })
+    .from(customerLinks)
+    .where(and(eq(customerLinks.source, sql.placeholder('source')), eq(customerLinks.providerCustomerId, sql.placeholder('providerCustomerId'))))
+    .prepare();
+  // Through the atomic runner, so marks finishing together share a commit (and its fsync).
   const markIfClaimed = async (claim: Claim, values: OutboxUpdate): Promise<boolean> => {
-    const rows = await db
+    const update = db
       .update(outbox)
       .set(values)
       .where(
@@ -33,74 +56,58 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
           claim.leaseUntil === null ? isNull(outbox.leaseUntil) : eq(outbox.leaseUntil, claim.leaseUntil),
           eq(outbox.state, 'pending'),
         ),
-      )
-      .returning({ id: outbox.id });
-    return rows.length === 1;
+      );
+    const [result] = await atomic([update.getSQL()]);
+    return result?.changes === 1;
   };
 
   return {
     ...createOutboxAdmin(db, atomic),
 
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-      const receipt = crypto.randomUUID();
-      const { source, eventKey } = input.inbox;
-      const ownInbox = sql`(SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = ${source} AND ${inbox.eventKey} = ${eventKey} AND ${inbox.receipt} = ${receipt})`;
-      const statements: SQL[] = [
-        sql`INSERT INTO ${inbox} (source, event_key, event_type, account, received_at, payload, state, reason, receipt)
-            VALUES (${source}, ${eventKey}, ${input.inbox.eventType}, ${input.inbox.account}, ${input.inbox.receivedAt},
-                    ${input.inbox.payload}, ${input.inbox.state}, ${input.inbox.reason}, ${receipt})
-            ON CONFLICT (source, event_key) DO NOTHING`,
-      ];
+      const { source, eventKey, receivedAt } = input.inbox;
+      // The receipt tells this delivery's inbox row from one a concurrent redelivery inserted.
+      const own = { source, eventKey, receipt: crypto.randomUUID(), receivedAt };
+      // Object.assign, not spreads: merging objects with spreads is a slow path in V8.
+      const statements: Statement[] = [recordStatements.inbox(Object.assign({}, input.inbox, own))];
+      const outboxStatements: number[] = [];
       for (const row of input.outbox) {
-        // A pending, unclaimed row with a lower rank is replaced (a provisional sale upgraded by
-        // the checkout that carries the merchant's attribution); anything else keeps the first.
-        statements.push(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, tenant, command, rank, state, attempts, created_at, next_attempt_at)
-            SELECT id, ${source}, ${row.kind}, ${row.idempotencyKey}, ${row.customerKey}, ${row.tenant ?? null}, ${row.command}, ${row.rank}, 'pending', 0, ${input.inbox.receivedAt}, ${row.dueAt}
-            FROM ${inbox} WHERE id = ${ownInbox}
-            ON CONFLICT (idempotency_key) DO UPDATE SET
-              command = excluded.command, customer_key = excluded.customer_key, rank = excluded.rank,
-              next_attempt_at = excluded.next_attempt_at
-            WHERE outbox.state = 'pending' AND outbox.rank < excluded.rank
-              AND (outbox.lease_until IS NULL OR outbox.lease_until <= ${input.inbox.receivedAt})`);
+        outboxStatements.push(statements.length);
+        statements.push(recordStatements.outbox(Object.assign({}, own, row, { tenant: row.tenant ?? null })));
         if (row.sale) {
           const { invoiceId, amount, currency, refs } = row.sale;
-          statements.push(sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, payment_intent, stripe_invoice, checkout_session, charge, shopify_order_id, refunded_sent, created_at)
-              SELECT ${invoiceId}, ${source}, o.id, ${amount}, ${currency}, ${refs.paymentIntent ?? null}, ${refs.stripeInvoice ?? null},
-                     ${refs.checkoutSession ?? null}, ${refs.charge ?? null}, ${refs.shopifyOrderId ?? null}, 0, ${input.inbox.receivedAt}
-              FROM ${outbox} o WHERE o.idempotency_key = ${row.idempotencyKey} AND o.inbox_id = ${ownInbox}
-              ON CONFLICT (invoice_id) DO NOTHING`);
-          // The same sale seen through a second event (checkout, then its invoice) adds references.
-          statements.push(sql`UPDATE ${saleLedger} SET
-                payment_intent = coalesce(payment_intent, ${refs.paymentIntent ?? null}),
-                stripe_invoice = coalesce(stripe_invoice, ${refs.stripeInvoice ?? null}),
-                checkout_session = coalesce(checkout_session, ${refs.checkoutSession ?? null}),
-                charge = coalesce(charge, ${refs.charge ?? null})
-              WHERE invoice_id = ${invoiceId} AND EXISTS ${ownInbox}`);
+          const sale = {
+            source,
+            eventKey,
+            receipt: own.receipt,
+            receivedAt,
+            invoiceId,
+            amount,
+            currency,
+            idempotencyKey: row.idempotencyKey,
+            paymentIntent: refs.paymentIntent ?? null,
+            stripeInvoice: refs.stripeInvoice ?? null,
+            checkoutSession: refs.checkoutSession ?? null,
+            charge: refs.charge ?? null,
+            shopifyOrderId: refs.shopifyOrderId ?? null,
+          };
+          statements.push(recordStatements.sale(sale), recordStatements.saleRefs(sale));
         }
       }
-      for (const link of input.links) {
-        statements.push(sql`INSERT INTO ${customerLinks} (source, provider_customer_id, external_id, updated_at)
-            SELECT ${link.source}, ${link.providerCustomerId}, ${link.externalId}, ${input.inbox.receivedAt}
-            WHERE EXISTS ${ownInbox}
-            ON CONFLICT (source, provider_customer_id) DO UPDATE SET external_id = excluded.external_id, updated_at = excluded.updated_at`);
+      for (const link of input.links) statements.push(recordStatements.link(Object.assign({}, own, link)));
+      const [inserted, ...rest] = await atomic(statements);
+      if (inserted?.changes === 1) {
+        // Outbox statements changed a row only when they queued a command (new, or an upgrade).
+        const queued = outboxStatements.filter((index) => rest[index - 1]!.changes > 0).length;
+        return { duplicate: false, inboxId: inserted.lastInsertRowid, queued };
       }
-      await atomic(statements);
-      const [row] = await db
-        .select({ id: inbox.id, receipt: inbox.receipt })
-        .from(inbox)
-        .where(and(eq(inbox.source, source), eq(inbox.eventKey, eventKey)));
+      const [row] = await db.select({ id: inbox.id }).from(inbox).where(and(eq(inbox.source, source), eq(inbox.eventKey, eventKey)));
       if (!row) throw new Error(`inbox row for ${source} ${eventKey} missing after insert`);
-      const inboxId = row.id;
-      if (row.receipt !== receipt) return { duplicate: true, inboxId };
-      const queued = await db.$count(outbox, eq(outbox.inboxId, inboxId));
-      return { duplicate: false, inboxId, queued };
+      return { duplicate: true, inboxId: row.id };
     },
 
     async findCustomerLink(source, providerCustomerId) {
-      const rows = await db
-        .select({ externalId: customerLinks.externalId })
-        .from(customerLinks)
-        .where(and(eq(customerLinks.source, source), eq(customerLinks.providerCustomerId, providerCustomerId)));
+      const rows = await findLink.all({ source, providerCustomerId });
       return rows[0]?.externalId;
     },
 

@@ -19,19 +19,19 @@ export function createRefundLedger(db: AnySQLiteDatabase, atomic: AtomicRunner):
     async beginRefund(input) {
       // One statement: the compare-and-set on refunded_sent and the partial unique index (one
       // `sending` row per sale) keep two bridges from sending deltas computed from the same total.
-      const rows = await db.all<{ refund_key: string }>(sql`
-        INSERT INTO ${refundApplications} (refund_key, invoice_id, state, refunded_total, commissions_before, updated_at)
-        SELECT ${input.refundKey}, ${input.invoiceId}, 'sending', ${input.refundedTotal}, ${input.commissionsBefore}, ${input.at}
-        FROM ${saleLedger} WHERE ${saleLedger.invoiceId} = ${input.invoiceId} AND ${saleLedger.refundedSent} = ${input.expectedRefundedSent}
-        ON CONFLICT DO NOTHING
-        RETURNING refund_key`);
-      return rows.length === 1;
+      const [inserted] = await atomic([
+        sql`INSERT INTO ${refundApplications} (refund_key, invoice_id, state, refunded_total, commissions_before, updated_at)
+            SELECT ${input.refundKey}, ${input.invoiceId}, 'sending', ${input.refundedTotal}, ${input.commissionsBefore}, ${input.at}
+            FROM ${saleLedger} WHERE ${saleLedger.invoiceId} = ${input.invoiceId} AND ${saleLedger.refundedSent} = ${input.expectedRefundedSent}
+            ON CONFLICT DO NOTHING`,
+      ]);
+      return inserted?.changes === 1;
     },
 
     async settleRefund(refundKey, landed, at) {
       const sending = sql`FROM ${refundApplications} WHERE refund_key = ${refundKey} AND state = 'sending'`;
       if (!landed) {
-        await db.run(sql`DELETE ${sending}`);
+        await atomic([sql`DELETE ${sending}`]);
         return;
       }
       // The ledger first: it reads the row while it is still `sending`.

@@ -1,4 +1,5 @@
 import type { CustomerBody, LeadBody, SaleBody } from './commands.js';
+import { fetchTransport, type HttpAnswer, type HttpTransport } from './transport.js';
 
 /** What came back from Dub, whatever the status; the dispatcher decides what it means. */
 export interface DubResponse {
@@ -23,7 +24,8 @@ export interface DubClientOptions {
   apiUrl: string;
   apiKey: string;
   timeoutMs: number;
-  fetch?: typeof fetch;
+  /** How calls are sent; `fetch` when absent (Node passes a faster one). */
+  transport?: HttpTransport;
   now?: () => number;
 }
 
@@ -37,33 +39,29 @@ export interface Commission {
 
 /** A small typed client for the Dub endpoints the bridge uses. Bodies are validated upstream. */
 export function createDubClient(options: DubClientOptions) {
-  const doFetch = options.fetch ?? fetch;
+  const send = options.transport ?? fetchTransport();
   const now = options.now ?? Date.now;
   const base = options.apiUrl.replace(/\/+$/, '');
+  const headers = {
+    authorization: `Bearer ${options.apiKey}`,
+    'content-type': 'application/json',
+    'user-agent': 'dub-bridge',
+  };
 
   async function call(method: string, path: string, body?: unknown): Promise<DubResponse> {
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await doFetch(`${base}${path}`, {
+      answer = await send({
         method,
-        headers: {
-          authorization: `Bearer ${options.apiKey}`,
-          'content-type': 'application/json',
-          'user-agent': 'dub-bridge',
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        url: `${base}${path}`,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        timeoutMs: options.timeoutMs,
       });
     } catch (error) {
       throw toTransportError(error, options.timeoutMs);
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw toTransportError(error, options.timeoutMs);
-    }
-    return { status: response.status, body: parseJson(text), retryAfterMs: retryAfterMs(response.headers, now()) };
+    return { status: answer.status, body: parseJson(answer.text), retryAfterMs: retryAfterMs(answer.headers, now()) };
   }
 
   return {
@@ -104,7 +102,7 @@ function parseJson(text: string): unknown {
  * the HTTP standard says seconds or an HTTP date. Numbers above 10^11 are epochs (ms), above 10^9
  * epochs (s), anything smaller is a delay in seconds.
  */
-export function retryAfterMs(headers: Headers, now: number): number | null {
+export function retryAfterMs(headers: HttpAnswer['headers'], now: number): number | null {
   for (const name of ['retry-after', 'x-ratelimit-reset']) {
     const raw = headers.get(name)?.trim();
     if (!raw) continue;

@@ -7,6 +7,8 @@ import { ack } from './respond.js';
 import { reportWebhook } from './report.js';
 import type { WebhookDeps } from './webhook-deps.js';
 
+const decoder = new TextDecoder();
+
 function readMeta(c: Context): ShopifyWebhookMeta {
   const topic = c.req.header('x-shopify-topic');
   const shop = c.req.header('x-shopify-shop-domain');
@@ -29,17 +31,13 @@ export function shopifyWebhook(routeShopify: ShopifyRouter, deps: WebhookDeps) {
   return async (c: Context) => {
     const started = deps.now();
     const route = routeShopify(c.req.header('x-shopify-shop-domain')?.toLowerCase() ?? null);
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const raw = await deps.readBody(c, deps.maxBodyBytes);
     if (raw.byteLength === 0) throw new BridgeError('invalid_payload', 'empty body');
     // Signature before the other headers: a request with a bad HMAC learns nothing else (compliance topics need 401).
     const verified = await route.verify(raw, c.req.header('x-shopify-hmac-sha256') ?? null);
     if (!verified.ok) throw new BridgeError(verified.reason, verified.message);
     const meta = readMeta(c);
-    const result = await ingestShopify(meta, verified.value, new TextDecoder().decode(raw), {
-      ...deps,
-      tenant: route.tenant,
-      testEvents: route.testEvents,
-    });
+    const result = await ingestShopify(meta, verified.value, decoder.decode(raw), deps, route);
     const facts = { source: 'shopify', type: meta.topic, eventId: meta.eventId ?? meta.webhookId, tenant: route.tenant, extra: { shop: meta.shop } } as const;
     reportWebhook(c, deps, facts, result, started);
     deps.afterAck(c, result);

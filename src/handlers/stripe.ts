@@ -8,6 +8,8 @@ import { ack } from './respond.js';
 import { reportWebhook } from './report.js';
 import type { WebhookDeps } from './webhook-deps.js';
 
+const decoder = new TextDecoder();
+
 type VerifyAndRoute = (rawBody: string, header: string | null) => Promise<{ json: unknown; route: TenantRoute }>;
 
 function verified<T>(result: VerifyResult<T>): T {
@@ -42,10 +44,10 @@ export function stripeWebhook(router: StripeRouter, deps: WebhookDeps) {
   return async (c: Context) => {
     const started = deps.now();
     const verifyAndRoute = verifierFor(c, router);
-    const rawBody = await c.req.text();
+    const rawBody = decoder.decode(await deps.readBody(c, deps.maxBodyBytes));
     if (!rawBody) throw new BridgeError('invalid_payload', 'empty body');
     const { json, route } = await verifyAndRoute(rawBody, c.req.header('stripe-signature') ?? null);
-    const result = await ingestStripe(json, rawBody, { ...deps, tenant: route.tenant, testEvents: route.testEvents });
+    const result = await ingestStripe(json, rawBody, deps, route);
     const event = json as { type?: string; id?: string };
     reportWebhook(c, deps, { source: 'stripe', type: event.type ?? 'unknown', eventId: event.id, tenant: route.tenant }, result, started);
     deps.afterAck(c, result);

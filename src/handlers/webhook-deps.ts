@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { BodyReader } from './body.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { IngestDeps, IngestResult } from '../pipeline/ingest.js';
@@ -7,6 +8,9 @@ import type { IngestDeps, IngestResult } from '../pipeline/ingest.js';
 export interface WebhookDeps extends IngestDeps {
   metrics: Metrics;
   logger: Logger;
+  /** Reads the raw body within MAX_BODY_BYTES (straight from Node's request on Node). */
+  readBody: BodyReader;
+  maxBodyBytes: number;
   /** Starts delivery once the ack is decided (in-process on Node, `waitUntil` on Workers). */
   afterAck: (c: Context, result: IngestResult) => void;
 }

@@ -18,14 +18,14 @@ afterEach(() => dispose());
 
 const refused = failed({ kind: 'http', status: 401, message: '401 unauthorized: Invalid API key.', retryAfterMs: null });
 
-function dispatcher(execute: (row: OutboxRow) => Promise<DeliveryOutcome>) {
+function dispatcher(execute: (row: OutboxRow) => Promise<DeliveryOutcome>, overrides: { ratePerMinute?: number; concurrency?: number } = {}) {
   const metrics = createMetrics();
   const d = createDispatcher({
     store,
     execute,
     policy: { maxAttempts: 5, baseBackoffMs: 100, maxBackoffMs: 1000 },
-    concurrency: 3,
-    ratePerMinute: 600_000,
+    concurrency: overrides.concurrency ?? 3,
+    ratePerMinute: overrides.ratePerMinute ?? 600_000,
     leaseMs: 5000,
     pauseProbeMs: 60_000,
     logger: silentLogger,
@@ -33,6 +33,7 @@ function dispatcher(execute: (row: OutboxRow) => Promise<DeliveryOutcome>) {
     now: () => clock,
     // A fixed jitter: a 0 ms draw would make a retried row due again within the same drain.
     random: () => 0.5,
+    sleep: async () => undefined,
   });
   return { d, pausedGauge: () => /^dub_bridge_delivery_paused (\d)$/m.exec(metrics.render())![1] };
 }
@@ -108,5 +109,42 @@ describe('dispatcher: outcomes', () => {
     expect((await store.getOutbox(1))!.nextAttemptAt).toBeGreaterThanOrEqual(clock);
     expect(await store.getOutbox(2)).toMatchObject({ state: 'dead', lastError: '422 unprocessable_entity: bad currency' });
     expect(await store.getOutbox(3)).toMatchObject({ state: 'pending', lastError: 'unexpected: bug in execute' });
+  });
+});
+
+describe('dispatcher: claiming', () => {
+  it('claims rows in batches: one query serves every idle worker', async () => {
+    await seedRows(store, 'evt_1', Array.from({ length: 9 }, (_, i) => ({ idempotencyKey: `k${i}` })));
+    const claimDue = store.claimDue.bind(store);
+    const claims: number[] = [];
+    store.claimDue = async (...args) => {
+      const rows = await claimDue(...args);
+      claims.push(rows.length);
+      return rows;
+    };
+    const sent: number[] = [];
+    const { d } = dispatcher(async (row) => {
+      sent.push(row.id);
+      return done('delivered', '{}');
+    });
+    expect(await d.drain()).toMatchObject({ delivered: 9 });
+    expect(sent.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(claims.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(claims.length).toBeLessThanOrEqual(5);
+    expect(Math.max(...claims)).toBe(3);
+  });
+
+  it('gives a key\'s claimed rows back unsent, due at its next slot, when the rate limit has none within the lease', async () => {
+    await seedRows(store, 'evt_1', Array.from({ length: 6 }, (_, i) => ({ idempotencyKey: `k${i}` })));
+    // One call a second and a 5 s lease: slots at +0, +1 and +2 s fit in half the lease, +3 s does not.
+    const { d } = dispatcher(async () => done('delivered', '{}'), { ratePerMinute: 60, concurrency: 4 });
+    expect(await d.drain()).toMatchObject({ delivered: 3 });
+    const rows = await Promise.all([1, 2, 3, 4, 5, 6].map(async (id) => (await store.getOutbox(id))!));
+    const waiting = rows.filter((row) => row.state === 'pending');
+    expect(waiting).toHaveLength(3);
+    for (const row of waiting) {
+      expect(row).toMatchObject({ attempts: 0, leaseUntil: null, lastError: 'waiting for a rate-limit slot' });
+      expect(row.nextAttemptAt).toBe(clock + 3000);
+    }
   });
 });

@@ -37,12 +37,14 @@ export interface DispatcherStatus {
 }
 
 const emptyReport = (): DrainReport => ({ attempted: 0, delivered: 0, retried: 0, dead: 0 });
+const claimOf = (row: OutboxRow): Claim => ({ id: row.id, attempts: row.attempts, leaseUntil: row.leaseUntil });
 
 /**
- * Delivers due outbox rows: `concurrency` workers each claim one row at a time with a lease,
- * wait for a rate-limit slot, call Dub and mark the row by what the retry policy decides.
- * `kick()` starts a drain in the background (after an ack, from the sweeper); `drain()` runs one
- * to completion (Workers' waitUntil, tests).
+ * Delivers due outbox rows: `concurrency` workers take leased rows, wait for a rate-limit slot,
+ * call Dub and mark the row by what the retry policy decides. Rows are claimed up to
+ * `concurrency` at a time by one query that serves every idle worker (a claim per row would cost
+ * a commit per row). `kick()` starts a drain in the background (after an ack, from the sweeper);
+ * `drain()` runs one to completion (Workers' waitUntil, tests).
  */
 export function createDispatcher(options: DispatcherOptions) {
   const now = options.now ?? Date.now;
@@ -58,6 +60,9 @@ export function createDispatcher(options: DispatcherOptions) {
   let running: { done: Promise<DrainReport>; finish: (report: DrainReport) => void; report: DrainReport } | null = null;
   let stopping = false;
   const inFlight = new Map<number, Claim>();
+  // Claimed rows no worker has taken yet, and the claim query in progress (one at a time).
+  let claimed: OutboxRow[] = [];
+  let claiming: Promise<number> | null = null;
   // Refunds read and raise the ledger's refunded amount; one at a time keeps that consistent.
   let refundChain: Promise<unknown> = Promise.resolve();
 
@@ -126,7 +131,7 @@ export function createDispatcher(options: DispatcherOptions) {
    * (shutting down, or the rate limit's next slot lies beyond half the lease).
    */
   async function deliver(row: OutboxRow, report: DrainReport): Promise<boolean> {
-    const claim: Claim = { id: row.id, attempts: row.attempts, leaseUntil: row.leaseUntil };
+    const claim = claimOf(row);
     const key = keyOf(row);
     const admission = gates.admit(key);
     if (!admission.send) {
@@ -134,10 +139,17 @@ export function createDispatcher(options: DispatcherOptions) {
       await store.release(claim, now(), admission.reason);
       return true;
     }
-    // Half the lease is left for the call itself (DUB_TIMEOUT_MS should fit in it).
-    const slot = gates.limiter(key).reserve(leaseMs / 2);
+    // Half the lease is left for the call itself (DUB_TIMEOUT_MS should fit in it); the rest of
+    // what is left of the lease (a row may have waited for a worker) may go to the rate limit.
+    const budget = (row.leaseUntil ?? 0) - now() - leaseMs / 2;
+    const slot = budget >= 0 ? gates.limiter(key).reserve(budget) : { notBefore: now() };
     if ('notBefore' in slot || stopping) {
-      await store.release(claim, 'notBefore' in slot ? slot.notBefore : now(), stopping ? 'shutting down' : 'waiting for a rate-limit slot');
+      const nextAttemptAt = 'notBefore' in slot ? slot.notBefore : now();
+      const reason = stopping ? 'shutting down' : 'waiting for a rate-limit slot';
+      // The key's other claimed rows cannot go sooner either.
+      const sameKey = claimed.filter((other) => keyOf(other) === key);
+      claimed = claimed.filter((other) => keyOf(other) !== key);
+      await Promise.all([row, ...sameKey].map((r) => store.release(claimOf(r), nextAttemptAt, reason)));
       if (admission.probe) gates.probeInconclusive(key, true);
       return false;
     }
@@ -159,12 +171,33 @@ export function createDispatcher(options: DispatcherOptions) {
     return true;
   }
 
-  async function worker(report: DrainReport): Promise<void> {
+  /** The next claimed row for a worker, claiming a batch when none is left; undefined when nothing is due. */
+  async function nextRow(): Promise<OutboxRow | undefined> {
     while (!stopping) {
+      const row = claimed.shift();
+      if (row) return row;
       // A paused key's rows stay put; once per pauseProbeMs one of them probes the key.
-      const [row] = await store.claimDue(now(), 1, leaseMs, gates.onHold());
-      if (!row || !(await deliver(row, report))) return;
+      const pending = (claiming ??= store
+        .claimDue(now(), options.concurrency, leaseMs, gates.onHold())
+        .then((rows) => claimed.push(...rows))
+        .finally(() => (claiming = null)));
+      if ((await pending) === 0) return undefined;
     }
+    return undefined;
+  }
+
+  async function worker(report: DrainReport): Promise<void> {
+    for (let row = await nextRow(); row; row = await nextRow()) {
+      if (!(await deliver(row, report))) return;
+    }
+  }
+
+  /** Rows claimed but not started when delivery stops go back to the queue at once. */
+  async function releaseClaimed(reason: string): Promise<number> {
+    const rows = claimed;
+    claimed = [];
+    const released = await Promise.all(rows.map((row) => store.release(claimOf(row), now(), reason)));
+    return released.filter(Boolean).length;
   }
 
   function drain(): Promise<DrainReport> {
@@ -180,6 +213,8 @@ export function createDispatcher(options: DispatcherOptions) {
         .catch((error: unknown) => logger.error({ error: (error as Error).message }, 'delivery worker failed'))
         .finally(() => {
           if (--workers > 0) return;
+          // Another key's rows are still claimed (this key ran out of rate-limit slots): go on.
+          if (claimed.length && !stopping) return void drain();
           running = null;
           current.finish(current.report);
         });
@@ -210,7 +245,7 @@ export function createDispatcher(options: DispatcherOptions) {
      * them at once instead of after their lease. Returns how many.
      */
     async releaseUnfinished(): Promise<number> {
-      let released = 0;
+      let released = await releaseClaimed('interrupted by shutdown');
       for (const claim of inFlight.values()) {
         if (await store.release(claim, now(), 'interrupted by shutdown')) released++;
       }

@@ -7,12 +7,16 @@ import { toRecord, type ReceivedEvent } from './record.js';
 
 export interface IngestDeps {
   store: Store;
-  testEvents: TestEventsPolicy;
-  /** The tenant (TENANTS_FILE id) the webhook was routed to; null or absent = the env settings. */
-  tenant?: string | null;
   /** See PROVISIONAL_SALE_HOLD_MS. */
   provisionalHoldMs: number;
   now: () => number;
+}
+
+/** Where the webhook was routed: its tenant's settings. */
+export interface IngestRoute {
+  /** The tenant (TENANTS_FILE id); null = the env settings. */
+  tenant: string | null;
+  testEvents: TestEventsPolicy;
 }
 
 /** What the handler answers with: recorded now (with what it mapped to) or seen before. */
@@ -35,19 +39,19 @@ async function record(event: ReceivedEvent, result: MapResult, deps: IngestDeps)
 }
 
 /** Verified Stripe JSON -> validated event -> Dub commands -> inbox + outbox, atomically. */
-export async function ingestStripe(json: unknown, rawBody: string, deps: IngestDeps): Promise<IngestResult> {
+export async function ingestStripe(json: unknown, rawBody: string, deps: IngestDeps, route: IngestRoute): Promise<IngestResult> {
   const parsed = parseStripeEvent(json);
   if (!parsed.ok) throw new BridgeError('invalid_payload', `Stripe event failed validation: ${parsed.issues}`);
   const event = parsed.value;
   const customerId = stripeCustomerIdOf(event);
   const linkedExternalId = customerId ? await deps.store.findCustomerLink('stripe', customerId) : undefined;
-  const result = mapStripeEvent(event, { testEvents: deps.testEvents, linkedExternalId });
+  const result = mapStripeEvent(event, { testEvents: route.testEvents, linkedExternalId });
   const received: ReceivedEvent = {
     source: 'stripe',
     eventKey: event.id,
     eventType: event.type,
     account: event.account ?? null,
-    tenant: deps.tenant ?? null,
+    tenant: route.tenant,
     payload: rawBody,
     receivedAt: deps.now(),
   };
@@ -60,18 +64,19 @@ export async function ingestShopify(
   json: unknown,
   rawBody: string,
   deps: IngestDeps,
+  route: IngestRoute,
 ): Promise<IngestResult> {
   const deliveryId = meta.eventId ?? meta.webhookId;
   if (!deliveryId) throw new BridgeError('missing_header', 'missing X-Shopify-Event-Id and X-Shopify-Webhook-Id headers');
   const parsed = parseShopifyWebhook(meta, json);
   if (!parsed.ok) throw new BridgeError('invalid_payload', `Shopify ${meta.topic} payload failed validation: ${parsed.issues}`);
-  const result = mapShopifyWebhook(parsed.value, { testEvents: deps.testEvents });
+  const result = mapShopifyWebhook(parsed.value, { testEvents: route.testEvents });
   const received: ReceivedEvent = {
     source: 'shopify',
     eventKey: `${meta.shop}:${meta.topic}:${deliveryId}`,
     eventType: meta.topic,
     account: meta.shop,
-    tenant: deps.tenant ?? null,
+    tenant: route.tenant,
     payload: rawBody,
     receivedAt: deps.now(),
   };

@@ -16,7 +16,7 @@ afterEach(() => dispose());
 
 const config = (env: Record<string, string> = {}) => configSchema.parse({ STRIPE_WEBHOOK_SECRET: 'whsec_x', ...env });
 const ingest = (body: string, testEvents: 'forward' | 'skip' = 'forward', at = 1_000_000) =>
-  ingestStripe(JSON.parse(body), body, { store, testEvents, provisionalHoldMs: 0, now: () => at });
+  ingestStripe(JSON.parse(body), body, { store, provisionalHoldMs: 0, now: () => at }, { tenant: null, testEvents });
 
 /** Claims every due row and finishes it as `state` (what the dispatcher would have done). */
 async function finishAll(state: 'dead' | 'delivered', at = 2_000_000) {
@@ -63,7 +63,7 @@ describe('replay: selecting rows', () => {
     const body = JSON.stringify(loadFixture('orders-paid'));
     const headers = shopifyHeaders(body, { topic: 'orders/paid', shop: SHOP, eventId: 'shopify-event-77' });
     const meta = { topic: 'orders/paid', shop: SHOP, eventId: headers['x-shopify-event-id']!, webhookId: null, apiVersion: null };
-    await ingestShopify(meta, JSON.parse(body), body, { store, testEvents: 'forward', provisionalHoldMs: 0, now: () => 1 });
+    await ingestShopify(meta, JSON.parse(body), body, { store, provisionalHoldMs: 0, now: () => 1 }, { tenant: null, testEvents: 'forward' });
     await finishAll('dead');
     expect(await replay({ by: 'event', event: 'shopify-event-77' }, { remap: true }, { store, config: config(), now })).toMatchObject({
       matched: 1,

@@ -4,7 +4,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { alias, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { expect, test } from 'vitest';
-import { createDrizzleStore, type AnySQLiteDatabase } from '../db/drizzle-store.js';
+import { createDrizzleStore, toQuery, type AnySQLiteDatabase, type Statement } from '../db/drizzle-store.js';
 import * as schema from '../db/schema.js';
 import { inbox, outbox } from '../db/schema.js';
 import type { RecordEventInput } from '../db/store.js';
@@ -25,7 +25,8 @@ const sale = (eventKey: string, invoiceId: string, customerKey: string): RecordE
 
 /** Every query the store compiles while it records, claims, marks, requeues and reports. */
 async function storeQueries(): Promise<SQL[]> {
-  const db = drizzle(new Database(':memory:'), { schema });
+  const sqlite = new Database(':memory:');
+  const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: migrationsFolder() });
   const { dialect } = db as unknown as { dialect: SQLiteSyncDialect };
   const captured: SQL[] = [];
@@ -34,9 +35,12 @@ async function storeQueries(): Promise<SQL[]> {
     captured.push(statement);
     return compile(statement);
   };
-  const atomic = async (statements: SQL[]) => {
-    db.transaction((tx) => statements.forEach((s) => tx.run(s)));
-  };
+  const atomic = async (statements: Statement[]) =>
+    sqlite.transaction(() => statements.map((s) => {
+      const query = toQuery(s, dialect);
+      const { changes, lastInsertRowid } = sqlite.prepare(query.sql).run(...query.params);
+      return { changes, lastInsertRowid: Number(lastInsertRowid) };
+    }))();
   const store = createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic);
   await store.recordEvent(sale('evt_1', 'in_1', 'c1'));
   await store.recordEvent(sale('evt_1', 'in_1', 'c1'));

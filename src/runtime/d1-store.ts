@@ -3,7 +3,7 @@ import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema.js';
-import { createDrizzleStore, type AnySQLiteDatabase } from '../db/drizzle-store.js';
+import { createDrizzleStore, toQuery, type AnySQLiteDatabase, type Statement, type StatementResult } from '../db/drizzle-store.js';
 import type { Store } from '../db/store.js';
 
 /**
@@ -15,14 +15,15 @@ import type { Store } from '../db/store.js';
 export function createD1Store(d1: D1Database): Store {
   const db = drizzle(d1, { schema });
   const dialect = new SQLiteAsyncDialect();
-  const atomic = async (statements: SQL[]) => {
-    if (statements.length === 0) return;
-    await d1.batch(
+  const atomic = async (statements: Statement[]): Promise<StatementResult[]> => {
+    if (statements.length === 0) return [];
+    const results = await d1.batch(
       statements.map((statement) => {
-        const query = dialect.sqlToQuery(statement);
+        const query = toQuery(statement, dialect);
         return d1.prepare(query.sql).bind(...query.params);
       }),
     );
+    return results.map(({ meta }) => ({ changes: meta.changes, lastInsertRowid: meta.last_row_id }));
   };
   return createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic);
 }

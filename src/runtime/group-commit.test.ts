@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { RecordEventInput, Store } from '../db/store.js';
+import { createFileSync } from './file-sync.js';
 import { createGroupCommit } from './group-commit.js';
 import { migrationsFolder } from './paths.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -68,6 +69,76 @@ describe('createGroupCommit on a real SQLite file', () => {
   });
 });
 
+describe('createGroupCommit results', () => {
+  test('each caller gets what the commit returned for its own write set, also when a failed group is retried one by one', async () => {
+    const commits: number[][] = [];
+    const commit = createGroupCommit((batch: number[]) => {
+      commits.push(batch);
+      if (batch.includes(0)) throw new Error('zero');
+      return batch.map((n) => n * 10);
+    });
+    expect(await Promise.all([1, 2, 3].map(commit))).toEqual([10, 20, 30]);
+    const settled = await Promise.allSettled([4, 0, 5].map(commit));
+    expect(settled.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([40, 'rejected', 50]);
+    expect(commits).toEqual([[1, 2, 3], [4, 0, 5], [4], [0], [5]]);
+  });
+});
+
+describe('createGroupCommit with a durable step (FULL: the WAL fsync off the event loop)', () => {
+  function deferred() {
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
+  }
+
+  test('no write settles before the sync after its commit ends; a failed sync fails every write of its group', async () => {
+    const syncs: Array<ReturnType<typeof deferred>> = [];
+    const committed: number[] = [];
+    const write = createGroupCommit((batch: number[]) => batch.map((n) => (committed.push(n), n)), {
+      durable: () => {
+        syncs.push(deferred());
+        return syncs.at(-1)!.promise;
+      },
+    });
+    let settled = 0;
+    const first = Promise.all([write(1), write(2)]).finally(() => settled++);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(committed).toEqual([1, 2]);
+    expect(syncs).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(0);
+    syncs[0]!.resolve();
+    expect(await first).toEqual([1, 2]);
+
+    const second = Promise.allSettled([write(3), write(4)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    syncs[1]!.reject(new Error('EIO'));
+    expect((await second).map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('createFileSync', () => {
+  test('callers during a running sync share the next one; it starts once the running one ends', async () => {
+    const path = join(dir, 'file');
+    writeFileSync(path, 'data');
+    const sync = createFileSync(path);
+    const first = sync();
+    const second = sync();
+    const third = sync();
+    expect(second).toBe(third);
+    expect(second).not.toBe(first);
+    await Promise.all([first, second]);
+    const later = sync();
+    expect(later).not.toBe(second);
+    await later;
+  });
+
+  test('a sync of a file that cannot be opened fails instead of pretending', async () => {
+    await expect(createFileSync(join(dir, 'missing'))()).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('the SQLite store records concurrent webhooks with group commit', () => {
   let store: Store;
   let close: () => void;
@@ -91,6 +162,9 @@ describe('the SQLite store records concurrent webhooks with group commit', () =>
     expect(first).toMatchObject({ duplicate: false, queued: 1 });
     expect(again).toMatchObject({ duplicate: true, inboxId: first!.inboxId });
     expect(other).toMatchObject({ duplicate: false, queued: 1 });
+    expect(other!.inboxId).not.toBe(first!.inboxId);
+    expect((await store.getInbox(first!.inboxId))?.eventKey).toBe('evt_1');
+    expect((await store.getInbox(other!.inboxId))?.eventKey).toBe('evt_2');
     expect((await store.stats()).counts.pending).toBe(2);
   });
 });

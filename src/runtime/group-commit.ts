@@ -1,39 +1,65 @@
+export interface GroupCommitOptions {
+  /** When the next group is committed; the next turn of the event loop by default. */
+  schedule?: (flush: () => void) => void;
+  /**
+   * Makes what `commit` wrote durable (an fsync off the event loop). Callers' promises settle
+   * only after it, so an ack still means "on disk".
+   */
+  durable?: () => Promise<void>;
+}
+
 /**
  * Group commit: write sets handed in during the same turn of the event loop (webhooks that
- * arrived together) are committed together on the next turn, in one transaction, so under
- * `synchronous = FULL` they share one fsync instead of paying one each. Every caller's promise
- * settles only after the commit that holds its writes, so an ack still means "on disk".
+ * arrived together, delivery marks that finished together) are committed together on the next
+ * turn, in one transaction, so they share one commit and one fsync instead of paying one each.
+ * Every caller's promise settles only after the commit that holds its writes (and `durable`),
+ * resolving with what `commit` returned for its own write set.
  *
  * If the shared transaction fails, each write set is retried in a transaction of its own: a bad
  * event fails alone and never takes the events that happened to arrive with it down too.
  *
- * `commit(batch)` must run the whole batch all-or-nothing (a better-sqlite3 transaction).
+ * `commit(batch)` must run the whole batch all-or-nothing (a better-sqlite3 transaction) and
+ * return one result per write set, in order.
  */
-export function createGroupCommit<T>(commit: (batch: T[]) => void, schedule: (flush: () => void) => void = setImmediate) {
-  let waiting: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
+export function createGroupCommit<T, R = void>(commit: (batch: T[]) => R[] | void, options: GroupCommitOptions = {}) {
+  const schedule = options.schedule ?? setImmediate;
+  type Entry = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };
+  let waiting: Entry[] = [];
+
+  /** Commits the batch, or each entry alone if the batch fails: one outcome per entry. */
+  function commitAll(batch: Entry[]): Array<{ ok: true; result: R } | { ok: false; error: unknown }> {
+    try {
+      const results = commit(batch.map((entry) => entry.item));
+      return batch.map((_, i) => ({ ok: true, result: results?.[i] as R }));
+    } catch (error) {
+      if (batch.length === 1) return [{ ok: false, error }];
+    }
+    return batch.map((entry) => {
+      try {
+        return { ok: true, result: commit([entry.item])?.[0] as R };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+  }
 
   function flush() {
     const batch = waiting;
     waiting = [];
-    try {
-      commit(batch.map((entry) => entry.item));
-      for (const entry of batch) entry.resolve();
-      return;
-    } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-    }
-    for (const entry of batch) {
-      try {
-        commit([entry.item]);
-        entry.resolve();
-      } catch (error) {
-        entry.reject(error);
-      }
-    }
+    const outcomes = commitAll(batch);
+    const settle = (syncError?: unknown) =>
+      batch.forEach((entry, i) => {
+        const outcome = outcomes[i]!;
+        if (!outcome.ok) entry.reject(outcome.error);
+        else if (syncError !== undefined) entry.reject(syncError);
+        else entry.resolve(outcome.result);
+      });
+    if (!options.durable || !outcomes.some((o) => o.ok)) return settle();
+    options.durable().then(() => settle(), (error: unknown) => settle(error ?? new Error('fsync failed')));
   }
 
-  return (item: T): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
+  return (item: T): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
       if (waiting.length === 0) schedule(flush);
       waiting.push({ item, resolve, reject });
     });

@@ -1,7 +1,10 @@
 import { serve, type ServerType } from '@hono/node-server';
+import Stripe from 'stripe';
 import type { Config } from '../config.js';
 import { composeBridge } from '../compose.js';
 import { createLogger, type Logger } from '../logger.js';
+import { readNodeBody } from './node-body.js';
+import { createNodeHttpTransport } from './node-http-transport.js';
 import { migrationsFolder } from './paths.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -38,10 +41,14 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
     createDirectory: config.DATABASE_PATH === DEFAULT_DATABASE_PATH,
     synchronous: config.SQLITE_SYNCHRONOUS,
   });
+  const dubTransport = createNodeHttpTransport({ maxSockets: config.DELIVERY_CONCURRENCY });
   const { app, dispatcher } = composeBridge({
     config,
     store,
     logger,
+    dubTransport,
+    stripeCrypto: Stripe.createNodeCryptoProvider(),
+    readBody: readNodeBody,
     startDelivery: () => dispatcher.kick(),
   });
 
@@ -75,6 +82,7 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
     clearInterval(sweeper);
     clearInterval(retention);
     await dispatcher.stop(0);
+    dubTransport.close();
     close();
     throw error;
   }
@@ -101,6 +109,7 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
         await Promise.all([dispatcher.stop(config.SHUTDOWN_GRACE_MS), Promise.race([closed, grace])]);
         if ('closeAllConnections' in server) server.closeAllConnections();
         const released = await dispatcher.releaseUnfinished();
+        dubTransport.close();
         close();
         logger.info({ unfinishedDeliveries: released }, 'dub-bridge stopped');
       })();

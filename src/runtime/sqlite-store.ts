@@ -6,9 +6,10 @@ import type { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { SQL } from 'drizzle-orm';
 import * as schema from '../db/schema.js';
-import { createDrizzleStore, type AnySQLiteDatabase } from '../db/drizzle-store.js';
+import { createDrizzleStore, toQuery, type AnySQLiteDatabase, type Statement, type StatementResult } from '../db/drizzle-store.js';
 import type { Store } from '../db/store.js';
 import { speedUpSqlCompiler } from './compile-sql.js';
+import { createFileSync } from './file-sync.js';
 import { createGroupCommit } from './group-commit.js';
 
 export class DatabaseOpenError extends Error {
@@ -27,8 +28,10 @@ export interface OpenSqliteOptions {
 /**
  * Opens the SQLite file in WAL mode, applies pending migrations and returns the Store. Problems a
  * operator must fix (missing directory, read-only file) become one clear DatabaseOpenError.
- * Writes handed to the store's atomic runner are group-committed; docs/performance.md says what
- * each speed-up here bought.
+ * Writes handed to the store's atomic runner (events, delivery results, refund markers) are
+ * group-committed and, under FULL, fsynced before they resolve; leases and retention are not
+ * waited for (losing one to a power cut means a row is sent again, which Dub absorbs).
+ * docs/performance.md says what each speed-up here bought.
  */
 export function openSqliteStore(options: OpenSqliteOptions): { store: Store; close: () => void } {
   const path = resolve(options.path);
@@ -39,13 +42,18 @@ export function openSqliteStore(options: OpenSqliteOptions): { store: Store; clo
     }
     mkdirSync(directory, { recursive: true });
   }
+  const synchronous = options.synchronous ?? 'FULL';
   let sqlite: Database.Database;
+  let offLoopSync: boolean;
   try {
     sqlite = new Database(path);
-    sqlite.pragma('journal_mode = WAL');
-    // FULL: an acknowledged event survives a power cut, not only a process crash. Group commit
-    // (below) keeps that affordable: webhooks arriving together share one fsync.
-    sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    const walMode = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+    // FULL means an acknowledged event survives a power cut, not only a process crash: SQLite's
+    // own FULL fsyncs the WAL inside every commit, on the event loop. With WAL, the same
+    // guarantee comes from NORMAL plus that fsync done on the thread pool (`durable` below),
+    // which group commits share and during which the bridge goes on serving.
+    offLoopSync = walMode && synchronous === 'FULL';
+    sqlite.pragma(`synchronous = ${offLoopSync ? 'NORMAL' : synchronous}`);
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
   } catch (error) {
@@ -63,7 +71,9 @@ export function openSqliteStore(options: OpenSqliteOptions): { store: Store; clo
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     throw new DatabaseOpenError(`DATABASE_PATH: cannot migrate ${path}: ${cause}`);
   }
-  const atomic = createGroupCommit(transactionRunner(sqlite, dialect));
+  const atomic = createGroupCommit<Statement[], StatementResult[]>(transactionRunner(sqlite, dialect), {
+    ...(offLoopSync ? { durable: createFileSync(`${path}-wal`) } : {}),
+  });
   return { store: createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic), close: () => sqlite.close() };
 }
 
@@ -90,12 +100,13 @@ function reusePreparedStatements(sqlite: Database.Database, max = 500) {
 
 /** Runs several statement lists in one better-sqlite3 transaction: all commit, or none. */
 function transactionRunner(sqlite: Database.Database, dialect: SQLiteSyncDialect) {
-  return sqlite.transaction((lists: SQL[][]) => {
-    for (const list of lists) {
-      for (const statement of list) {
-        const query = dialect.sqlToQuery(statement);
-        sqlite.prepare(query.sql).run(...query.params);
-      }
-    }
-  });
+  return sqlite.transaction((lists: Statement[][]): StatementResult[][] =>
+    lists.map((list) =>
+      list.map((statement) => {
+        const query = toQuery(statement, dialect);
+        const { changes, lastInsertRowid } = sqlite.prepare(query.sql).run(...query.params);
+        return { changes, lastInsertRowid: Number(lastInsertRowid) };
+      }),
+    ),
+  );
 }

@@ -61,6 +61,8 @@ async function sweep(parts: IsolateParts): Promise<void> {
   const budget = setTimeout(() => void dispatcher.stop(parts.config.DUB_TIMEOUT_MS), SWEEP_BUDGET_MS);
   try {
     const report = await dispatcher.drain();
+    // Rows claimed but not started when the budget ran out: back to the queue for the next sweep.
+    await dispatcher.releaseUnfinished();
     if (report.attempted > 0) parts.logger.info({ ...report }, 'sweep delivered');
     // Same retention as on Node: raw payloads go, finished commands lose names and emails.
     const before = Date.now() - parts.config.RETENTION_DAYS * 86_400_000;

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { BridgeError } from '../errors.js';
-import { createStripeVerifier, type StripeVerifier } from '../verify/stripe.js';
+import { createStripeVerifier, type StripeVerifier, type StripeVerifierOptions } from '../verify/stripe.js';
 import type { VerifyResult } from '../verify/result.js';
 import type { Tenant } from './file.js';
 import { routeOf, tenantsOf, type TenantRoute } from './route.js';
@@ -23,16 +23,16 @@ export interface StripeRoute extends TenantRoute {
  * this way keeps a tenant that knows only its own secret from sending events into another
  * tenant's Dub workspace by naming that tenant's account.
  */
-export function createStripeRouter(config: Config, now?: () => number) {
+export function createStripeRouter(config: Config, options: Pick<StripeVerifierOptions, 'now' | 'cryptoProvider'> = {}) {
   const envSecrets = config.STRIPE_WEBHOOK_SECRET;
   const tenants = tenantsOf(config).filter((t) => t.stripe);
   const own = (t: Tenant) => t.stripe?.webhookSecret ?? [];
   // One verifier per distinct secret, so the secret that matched is known.
   const secrets = [...new Set([...envSecrets, ...tenants.flatMap(own)])];
-  const verifiers = secrets.map((secret) => ({ secret, verify: createStripeVerifier({ secrets: [secret], now }) }));
+  const verifiers = secrets.map((secret) => ({ secret, verify: createStripeVerifier({ ...options, secrets: [secret] }) }));
   const byAccount = new Map(tenants.flatMap((t) => t.stripe!.accounts.map((account) => [account, t] as const)));
   const byPath = new Map(
-    tenants.flatMap((t) => (own(t).length ? [[t.id, { ...routeOf(t, config), verify: createStripeVerifier({ secrets: own(t), now }) }] as const] : [])),
+    tenants.flatMap((t) => (own(t).length ? [[t.id, { ...routeOf(t, config), verify: createStripeVerifier({ ...options, secrets: own(t) }) }] as const] : [])),
   );
 
   async function verifyAny(rawBody: string, header: string | null): Promise<VerifyResult<{ event: unknown; secret: string }>> {

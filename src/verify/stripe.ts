@@ -1,22 +1,30 @@
 import Stripe from 'stripe';
 import { rejected, type VerifyResult } from './result.js';
 
+/** stripe-node's HMAC backend: SubtleCrypto anywhere, its Node provider on Node. */
+export type StripeCryptoProvider = ReturnType<typeof Stripe.createSubtleCryptoProvider>;
+
 export interface StripeVerifierOptions {
   /** Every secret currently valid (several during rotation). */
   secrets: readonly string[];
   /** Seconds a signature stays valid, both into the past and the future. */
   toleranceSeconds?: number;
   now?: () => number;
+  /**
+   * SubtleCrypto by default (every runtime). Node passes `Stripe.createNodeCryptoProvider()`:
+   * a synchronous `createHmac` instead of a Web Crypto job per webhook, ~0.2 ms of CPU less.
+   */
+  cryptoProvider?: StripeCryptoProvider;
 }
 
 /**
- * Verifies `Stripe-Signature` over the exact raw body with stripe-node's own verifier, using its
- * SubtleCrypto provider so the same code runs on Node and Workers. Returns the parsed JSON.
+ * Verifies `Stripe-Signature` over the exact raw body with stripe-node's own verifier (header
+ * parsing, tolerance, constant-time comparison). Returns the parsed JSON.
  */
 export function createStripeVerifier(options: StripeVerifierOptions) {
   const tolerance = options.toleranceSeconds ?? 300;
   const now = options.now ?? Date.now;
-  const cryptoProvider = Stripe.createSubtleCryptoProvider();
+  const cryptoProvider = options.cryptoProvider ?? Stripe.createSubtleCryptoProvider();
 
   return async function verifyStripe(rawBody: string, header: string | null): Promise<VerifyResult<unknown>> {
     if (!header) return rejected('missing_signature', 'missing Stripe-Signature header');

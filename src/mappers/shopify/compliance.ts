@@ -2,10 +2,10 @@ import * as z from 'zod';
 import type { ComplianceAction } from '../types.js';
 import { numericId, present, type ShopifyWebhookMeta, type TopicMapper } from './shared.js';
 
-const compliancePayload = z.looseObject({
+const compliancePayload = z.object({
   shop_domain: z.string().nullish(),
   // Compliance payloads carry plain numeric customer ids (no gid); ids are far below 2^53 today.
-  customer: z.looseObject({ id: numericId.nullish(), email: z.string().nullish() }).nullish(),
+  customer: z.object({ id: numericId.nullish(), email: z.string().nullish() }).nullish(),
 });
 type CompliancePayload = z.infer<typeof compliancePayload>;
 

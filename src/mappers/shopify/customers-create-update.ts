@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { commands } from '../types.js';
 import { fullName, numericId, present, resourceId, type TopicMapper } from './shared.js';
 
-const customer = z.looseObject({
+const customer = z.object({
   id: numericId,
   admin_graphql_api_id: z.string().nullish(),
   first_name: z.string().nullish(),

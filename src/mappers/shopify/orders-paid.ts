@@ -15,7 +15,7 @@ import {
   type TopicMapper,
 } from './shared.js';
 
-const orderCustomer = z.looseObject({
+const orderCustomer = z.object({
   id: numericId.nullish(),
   admin_graphql_api_id: z.string().nullish(),
   first_name: z.string().nullish(),
@@ -24,7 +24,7 @@ const orderCustomer = z.looseObject({
 });
 
 const order = z
-  .looseObject({
+  .object({
     id: numericId,
     admin_graphql_api_id: z.string().nullish(),
     name: z.string().nullish(),
@@ -33,7 +33,7 @@ const order = z
     test: z.boolean().nullish(),
     current_subtotal_price_set: moneySet.nullish(),
     subtotal_price_set: moneySet.nullish(),
-    note_attributes: z.array(z.looseObject({ name: z.string(), value: z.unknown() })).nullish(),
+    note_attributes: z.array(z.object({ name: z.string(), value: z.unknown() })).nullish(),
     landing_site: z.string().nullish(),
     customer: orderCustomer.nullish(),
   })

@@ -3,13 +3,13 @@ import { addDecimals, decimalToDubUnits, isThreeDecimal } from '../money.js';
 import { bridgeMetadata, commands, ignored } from '../types.js';
 import { deliveryIds, moneySet, numericId, orderGid, resourceId, type TopicMapper } from './shared.js';
 
-const refund = z.looseObject({
+const refund = z.object({
   id: numericId,
   admin_graphql_api_id: z.string().nullish(),
   // A refund carries no order gid. JSON.parse keeps `order_id` exact below 2^53 (~9.007e15);
   // Shopify order ids are ~13 digits today, so this matches the sale's order gid.
   order_id: numericId,
-  refund_line_items: z.array(z.looseObject({ subtotal_set: moneySet })).nullish(),
+  refund_line_items: z.array(z.object({ subtotal_set: moneySet })).nullish(),
 });
 
 /**

@@ -32,13 +32,13 @@ export const numericId = z.union(
 /** Shopify sends money as decimal strings; the digit limit keeps Dub units below 2^53. */
 const decimalAmount = z.string().regex(/^\d{1,13}(\.\d+)?$/, 'expected a decimal amount like "199.99"');
 
-const money = z.looseObject({
+const money = z.object({
   amount: decimalAmount,
   currency_code: z.string().regex(/^[A-Za-z]{3}$/, 'expected an ISO 4217 currency code'),
 });
 
 /** A `*_set` price: the same amount in the shop's currency and in the buyer's. */
-export const moneySet = z.looseObject({
+export const moneySet = z.object({
   shop_money: money,
   presentment_money: money.nullish(),
 });

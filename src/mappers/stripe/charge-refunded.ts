@@ -5,7 +5,7 @@ import { compact, toDubAmount } from './amount.js';
 import { resolveCustomer, stripeMetadata } from './attribution.js';
 import { stripeCurrency, stripeMapper } from './envelope.js';
 
-const chargeSchema = z.looseObject({
+const chargeSchema = z.object({
   id: z.string().min(1),
   amount: z.number().int(),
   amount_refunded: z.number().int(),

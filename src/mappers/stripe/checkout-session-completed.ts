@@ -6,15 +6,15 @@ import { clickIdOf, resolveCustomer, stripeMetadata } from './attribution.js';
 import { stripeCurrency, stripeMapper, type StripeEvent } from './envelope.js';
 
 /** The checkout session fields the session mappers read. */
-export const checkoutSessionSchema = z.looseObject({
+export const checkoutSessionSchema = z.object({
   id: z.string().min(1),
   mode: z.string(),
   payment_status: z.string(),
   amount_total: z.number().int().nullable(),
   currency: stripeCurrency.nullable(),
-  total_details: z.looseObject({ amount_tax: z.number().int().nullish() }).nullish(),
+  total_details: z.object({ amount_tax: z.number().int().nullish() }).nullish(),
   customer: z.string().nullish(),
-  customer_details: z.looseObject({ email: z.string().nullish(), name: z.string().nullish() }).nullish(),
+  customer_details: z.object({ email: z.string().nullish(), name: z.string().nullish() }).nullish(),
   client_reference_id: z.string().nullish(),
   metadata: stripeMetadata,
   invoice: z.string().nullish(),

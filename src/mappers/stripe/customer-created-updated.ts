@@ -5,7 +5,7 @@ import { compact } from './amount.js';
 import { metadataValue, stripeMetadata } from './attribution.js';
 import { stripeMapper } from './envelope.js';
 
-const customerSchema = z.looseObject({
+const customerSchema = z.object({
   id: z.string().min(1),
   name: z.string().nullish(),
   email: z.string().nullish(),

@@ -6,16 +6,16 @@ import { clickIdOf, resolveCustomer, stripeMetadata } from './attribution.js';
 import { stripeCurrency, stripeMapper } from './envelope.js';
 
 const subscriptionDetails = z
-  .looseObject({ metadata: stripeMetadata, subscription: z.string().nullish() })
+  .object({ metadata: stripeMetadata, subscription: z.string().nullish() })
   .nullish();
 
-const invoicePayment = z.looseObject({
+const invoicePayment = z.object({
   status: z.string().nullish(),
-  payment: z.looseObject({ payment_intent: z.string().nullish(), charge: z.string().nullish() }).nullish(),
+  payment: z.object({ payment_intent: z.string().nullish(), charge: z.string().nullish() }).nullish(),
 });
 
 /** Invoice fields across API versions: 2025-03-31 moved subscription and payment ids elsewhere. */
-const invoiceSchema = z.looseObject({
+const invoiceSchema = z.object({
   id: z.string().min(1),
   customer: z.string().nullish(),
   customer_email: z.string().nullish(),
@@ -26,8 +26,8 @@ const invoiceSchema = z.looseObject({
   total_excluding_tax: z.number().int().nullish(),
   billing_reason: z.string().nullish(),
   metadata: stripeMetadata,
-  parent: z.looseObject({ subscription_details: subscriptionDetails }).nullish(),
-  payments: z.looseObject({ data: z.array(invoicePayment) }).nullish(),
+  parent: z.object({ subscription_details: subscriptionDetails }).nullish(),
+  payments: z.object({ data: z.array(invoicePayment) }).nullish(),
   // Older API versions:
   subscription: z.string().nullish(),
   subscription_details: subscriptionDetails,
