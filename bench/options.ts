@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SCENARIOS = ['bare', 'verify', 'bridge', 'shopify', 'naive', 'fixed-rate', 'naive-rate', 'delivery', 'soak'] as const;
+export const SCENARIOS = ['bare', 'verify', 'bridge', 'shopify', 'naive', 'fixed-rate', 'bare-rate', 'naive-rate', 'delivery', 'soak'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {

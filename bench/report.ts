@@ -50,6 +50,7 @@ export function ratios(results: ScenarioResult[]): Ratio[] {
     ['naive / bridge (p50 ack latency)', over(p50('naive'), p50('bridge')), 'info', () => true],
     ['shopify bridge / verify-only (req/s)', over(rps('shopify'), rps('verify')), 'info', () => true],
     [`p99 ack at ${rate} req/s (ms)`, p99('fixed-rate'), '<= 10', (v) => v <= 10],
+    [`bare Hono p99 at ${rate} req/s (ms): this machine's floor`, p99('bare-rate'), 'info', () => true],
     [`naive / bridge (p50 ack latency at ${rate} req/s)`, latencyRatio(p50), 'info', () => true],
     [`naive / bridge (p99 ack latency at ${rate} req/s)`, latencyRatio(p99), 'info', () => true],
     ['delivery achieved / limit', delivery ? delivery.achievedPerMinute / delivery.limitPerMinute : null, '>= 0.9', (v) => v >= 0.9],

@@ -4,7 +4,7 @@ import type { BenchContext } from './context.js';
 import { HELP, parseOptions, type ScenarioName } from './options.js';
 import { machine, ratios, renderTables, writeJson, type ScenarioResult } from './report.js';
 import { delivery } from './scenarios/delivery.js';
-import { bare, bridgeFixedRate, bridgeShopify, bridgeStripe, naive, naiveFixedRate, verifyOnly } from './scenarios/ingest.js';
+import { bare, bareFixedRate, bridgeFixedRate, bridgeShopify, bridgeStripe, naive, naiveFixedRate, verifyOnly } from './scenarios/ingest.js';
 import { soak } from './scenarios/soak.js';
 
 const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
@@ -14,6 +14,7 @@ const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResul
   shopify: bridgeShopify,
   naive,
   'fixed-rate': bridgeFixedRate,
+  'bare-rate': bareFixedRate,
   'naive-rate': naiveFixedRate,
   delivery,
   soak,

@@ -14,7 +14,19 @@ export const bare = (ctx: BenchContext) =>
     notes: 'reads the body, answers 200',
   });
 
-/** 2. Stripe signature check (constructEventAsync + SubtleCrypto), then 200. */
+/** The same open loop as fixed-rate against bare Hono: the ack latency this machine gives any server. */
+export const bareFixedRate = (ctx: BenchContext) =>
+  runHttpScenario(ctx, {
+    name: 'bare-rate',
+    label: `bare Hono @${ctx.options.fixedRate}/s`,
+    server: 'bare',
+    path: '/webhooks/stripe',
+    next: stripeCheckouts(`${ctx.runId}br`),
+    rate: ctx.options.fixedRate,
+    notes: 'reads the body, answers 200: the latency floor of this machine at this rate',
+  });
+
+/** 2. Stripe signature check (constructEventAsync with the Node crypto provider), then 200. */
 export const verifyOnly = (ctx: BenchContext) =>
   runHttpScenario(ctx, {
     name: 'verify',

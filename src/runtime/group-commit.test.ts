@@ -116,6 +116,29 @@ describe('createGroupCommit with a durable step (FULL: the WAL fsync off the eve
     syncs[1]!.reject(new Error('EIO'));
     expect((await second).map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
+  test('writes handed in while a sync runs are committed together once it ends', async () => {
+    const syncs: Array<ReturnType<typeof deferred>> = [];
+    const commits: number[][] = [];
+    const write = createGroupCommit((batch: number[]) => (commits.push(batch), batch), {
+      durable: () => {
+        syncs.push(deferred());
+        return syncs.at(-1)!.promise;
+      },
+    });
+    const first = write(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [write(2), write(3)];
+    await new Promise((resolve) => setImmediate(resolve));
+    const alsoLater = write(4);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(commits).toEqual([[1]]);
+    syncs[0]!.resolve();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toEqual([[1], [2, 3, 4]]);
+    syncs[1]!.resolve();
+    expect(await Promise.all([...later, alsoLater])).toEqual([2, 3, 4]);
+  });
 });
 
 describe('createFileSync', () => {

@@ -25,6 +25,10 @@ export function createGroupCommit<T, R = void>(commit: (batch: T[]) => R[] | voi
   const schedule = options.schedule ?? setImmediate;
   type Entry = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };
   let waiting: Entry[] = [];
+  // While a group's fsync runs, the next group gathers instead of committing: its writes could
+  // not be acknowledged before the next fsync anyway, and one transaction for all of them costs
+  // far less than one each (each commit writes the touched index pages to the WAL again).
+  let syncing = false;
 
   /** Commits the batch, or each entry alone if the batch fails: one outcome per entry. */
   function commitAll(batch: Entry[]): Array<{ ok: true; result: R } | { ok: false; error: unknown }> {
@@ -55,12 +59,18 @@ export function createGroupCommit<T, R = void>(commit: (batch: T[]) => R[] | voi
         else entry.resolve(outcome.result);
       });
     if (!options.durable || !outcomes.some((o) => o.ok)) return settle();
-    options.durable().then(() => settle(), (error: unknown) => settle(error ?? new Error('fsync failed')));
+    syncing = true;
+    const synced = (syncError?: unknown) => {
+      syncing = false;
+      settle(syncError);
+      if (waiting.length) flush();
+    };
+    options.durable().then(() => synced(), (error: unknown) => synced(error ?? new Error('fsync failed')));
   }
 
   return (item: T): Promise<R> =>
     new Promise<R>((resolve, reject) => {
-      if (waiting.length === 0) schedule(flush);
+      if (waiting.length === 0 && !syncing) schedule(flush);
       waiting.push({ item, resolve, reject });
     });
 }
