@@ -38,7 +38,7 @@ const HELP = `npm run bench -- [options]
   --warmup S              unmeasured warm-up seconds per server (default 3)
   --connections N         concurrent connections for throughput runs (default 50)
   --rate N                open-loop arrivals/s of the fixed-rate and naive-rate latency runs (default 1000)
-  --backlog N             outbox rows drained in the delivery run (default 20000; the issue's run: 100000)
+  --backlog N             outbox rows drained in the delivery run (default 100000)
   --rate-limit N          fake Dub limit per minute = bridge DUB_RATE_LIMIT_PER_MINUTE (default 60000)
   --concurrency N         bridge DELIVERY_CONCURRENCY in the delivery run (default 16)
   --dub-delay-ms N        fake Dub answer delay in the delivery run (default 0)
@@ -89,7 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     connections: positive('connections', v.connections, smoke ? 10 : 50),
     fixedRate: positive('rate', v.rate, smoke ? 50 : 1000),
     naiveDubDelayMs: 150,
-    backlog: positive('backlog', v.backlog, smoke ? 500 : 20_000),
+    backlog: positive('backlog', v.backlog, smoke ? 500 : 100_000),
     rateLimitPerMinute: positive('rate-limit', v['rate-limit'], 60_000),
     deliveryConcurrency: positive('concurrency', v.concurrency, 16),
     dubDelayMs: positive('dub-delay-ms', v['dub-delay-ms'], 0, 0),
