@@ -100,6 +100,7 @@ export function composeBridge(deps: BridgeDeps) {
     now,
   });
 
+  const readBody = deps.readBody ?? readRequestBody;
   const app = createApp({
     config,
     store,
@@ -109,8 +110,7 @@ export function composeBridge(deps: BridgeDeps) {
     provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS,
     dispatcherStatus: dispatcher.status,
     ...(deps.stripeCrypto ? { stripeCrypto: deps.stripeCrypto } : {}),
-    readBody: deps.readBody ?? readRequestBody,
-    maxBodyBytes: config.MAX_BODY_BYTES,
+    readBody: (c) => readBody(c, config.MAX_BODY_BYTES),
     afterAck: (c, result) => {
       if (!result.duplicate && result.queued > 0) deps.startDelivery(c, dispatcher.drain);
     },

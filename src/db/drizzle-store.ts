@@ -76,11 +76,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
         statements.push(recordStatements.outbox(Object.assign({}, own, row, { tenant: row.tenant ?? null })));
         if (row.sale) {
           const { invoiceId, amount, currency, refs } = row.sale;
-          const sale = {
-            source,
-            eventKey,
-            receipt: own.receipt,
-            receivedAt,
+          const sale = Object.assign({}, own, {
             invoiceId,
             amount,
             currency,
@@ -90,7 +86,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
             checkoutSession: refs.checkoutSession ?? null,
             charge: refs.charge ?? null,
             shopifyOrderId: refs.shopifyOrderId ?? null,
-          };
+          });
           statements.push(recordStatements.sale(sale), recordStatements.saleRefs(sale));
         }
       }

@@ -31,7 +31,7 @@ export function shopifyWebhook(routeShopify: ShopifyRouter, deps: WebhookDeps) {
   return async (c: Context) => {
     const started = deps.now();
     const route = routeShopify(c.req.header('x-shopify-shop-domain')?.toLowerCase() ?? null);
-    const raw = await deps.readBody(c, deps.maxBodyBytes);
+    const raw = await deps.readBody(c);
     if (raw.byteLength === 0) throw new BridgeError('invalid_payload', 'empty body');
     // Signature before the other headers: a request with a bad HMAC learns nothing else (compliance topics need 401).
     const verified = await route.verify(raw, c.req.header('x-shopify-hmac-sha256') ?? null);

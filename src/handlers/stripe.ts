@@ -44,7 +44,7 @@ export function stripeWebhook(router: StripeRouter, deps: WebhookDeps) {
   return async (c: Context) => {
     const started = deps.now();
     const verifyAndRoute = verifierFor(c, router);
-    const rawBody = decoder.decode(await deps.readBody(c, deps.maxBodyBytes));
+    const rawBody = decoder.decode(await deps.readBody(c));
     if (!rawBody) throw new BridgeError('invalid_payload', 'empty body');
     const { json, route } = await verifyAndRoute(rawBody, c.req.header('stripe-signature') ?? null);
     const result = await ingestStripe(json, rawBody, deps, route);

@@ -9,8 +9,7 @@ export interface WebhookDeps extends IngestDeps {
   metrics: Metrics;
   logger: Logger;
   /** Reads the raw body within MAX_BODY_BYTES (straight from Node's request on Node). */
-  readBody: BodyReader;
-  maxBodyBytes: number;
+  readBody: (c: Context) => ReturnType<BodyReader>;
   /** Starts delivery once the ack is decided (in-process on Node, `waitUntil` on Workers). */
   afterAck: (c: Context, result: IngestResult) => void;
 }

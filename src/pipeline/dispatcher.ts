@@ -192,14 +192,6 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
-  /** Rows claimed but not started when delivery stops go back to the queue at once. */
-  async function releaseClaimed(reason: string): Promise<number> {
-    const rows = claimed;
-    claimed = [];
-    const released = await Promise.all(rows.map((row) => store.release(claimOf(row), now(), reason)));
-    return released.filter(Boolean).length;
-  }
-
   function drain(): Promise<DrainReport> {
     if (!running) {
       let finish!: (report: DrainReport) => void;
@@ -245,12 +237,12 @@ export function createDispatcher(options: DispatcherOptions) {
      * them at once instead of after their lease. Returns how many.
      */
     async releaseUnfinished(): Promise<number> {
-      let released = await releaseClaimed('interrupted by shutdown');
-      for (const claim of inFlight.values()) {
-        if (await store.release(claim, now(), 'interrupted by shutdown')) released++;
-      }
+      // Rows whose call has not finished, and rows claimed but not yet taken by a worker.
+      const claims = [...inFlight.values(), ...claimed.map(claimOf)];
       inFlight.clear();
-      return released;
+      claimed = [];
+      const released = await Promise.all(claims.map((claim) => store.release(claim, now(), 'interrupted by shutdown')));
+      return released.filter(Boolean).length;
     },
   };
 }

@@ -2,7 +2,8 @@ import { BridgeError } from '../errors.js';
 import type { RecordEventResult, Store } from '../db/store.js';
 import { mapShopifyWebhook, parseShopifyWebhook, type ShopifyWebhookMeta } from '../mappers/shopify/index.js';
 import { mapStripeEvent, parseStripeEvent, stripeCustomerIdOf } from '../mappers/stripe/index.js';
-import type { MapResult, TestEventsPolicy } from '../mappers/types.js';
+import type { MapResult } from '../mappers/types.js';
+import type { TenantRoute } from '../tenants/route.js';
 import { toRecord, type ReceivedEvent } from './record.js';
 
 export interface IngestDeps {
@@ -10,13 +11,6 @@ export interface IngestDeps {
   /** See PROVISIONAL_SALE_HOLD_MS. */
   provisionalHoldMs: number;
   now: () => number;
-}
-
-/** Where the webhook was routed: its tenant's settings. */
-export interface IngestRoute {
-  /** The tenant (TENANTS_FILE id); null = the env settings. */
-  tenant: string | null;
-  testEvents: TestEventsPolicy;
 }
 
 /** What the handler answers with: recorded now (with what it mapped to) or seen before. */
@@ -39,7 +33,7 @@ async function record(event: ReceivedEvent, result: MapResult, deps: IngestDeps)
 }
 
 /** Verified Stripe JSON -> validated event -> Dub commands -> inbox + outbox, atomically. */
-export async function ingestStripe(json: unknown, rawBody: string, deps: IngestDeps, route: IngestRoute): Promise<IngestResult> {
+export async function ingestStripe(json: unknown, rawBody: string, deps: IngestDeps, route: TenantRoute): Promise<IngestResult> {
   const parsed = parseStripeEvent(json);
   if (!parsed.ok) throw new BridgeError('invalid_payload', `Stripe event failed validation: ${parsed.issues}`);
   const event = parsed.value;
@@ -64,7 +58,7 @@ export async function ingestShopify(
   json: unknown,
   rawBody: string,
   deps: IngestDeps,
-  route: IngestRoute,
+  route: TenantRoute,
 ): Promise<IngestResult> {
   const deliveryId = meta.eventId ?? meta.webhookId;
   if (!deliveryId) throw new BridgeError('missing_header', 'missing X-Shopify-Event-Id and X-Shopify-Webhook-Id headers');
