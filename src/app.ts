@@ -3,55 +3,72 @@ import { requestId } from 'hono/request-id';
 import { BridgeError, errorStatus, type ErrorCode } from './errors.js';
 import type { Config } from './config.js';
 import type { Store } from './db/store.js';
-import { stripeWebhook } from './handlers/stripe.js';
-import { shopifyWebhook } from './handlers/shopify.js';
+import { providers as registry } from './handlers/index.js';
 import { healthRoutes } from './handlers/health.js';
+import type { ProviderDefinition } from './handlers/provider.js';
+import { providerWebhook } from './handlers/webhook.js';
 import type { WebhookDeps } from './handlers/webhook-deps.js';
 import type { DispatcherStatus } from './pipeline/dispatcher.js';
-import { createShopifyRouter } from './tenants/shopify-router.js';
-import { createStripeRouter } from './tenants/stripe-router.js';
-import type { StripeCryptoProvider } from './verify/stripe.js';
+import { createProviderRouter } from './tenants/router.js';
 
 export interface AppDeps extends WebhookDeps {
   config: Config;
   store: Store;
   dispatcherStatus: () => DispatcherStatus;
-  /** Stripe's HMAC backend for this runtime (SubtleCrypto when absent). */
-  stripeCrypto?: StripeCryptoProvider;
+  /** The payment processors served; the registry when absent (tests add their own). */
+  providers?: readonly ProviderDefinition[];
 }
+
+/** Tenant ids as TENANTS_FILE allows them; anything else is not a route. */
+const TENANT = '[a-z0-9][a-z0-9_-]{0,62}';
+/** Caller-controlled text in messages and logs stays short. */
+const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 function errorBody(c: Context, code: ErrorCode, message: string) {
   return c.json({ error: { code, message, requestId: c.get('requestId') } }, errorStatus[code]);
 }
 
-/** Which provider a webhook route serves (for the rejected counter); null for other routes. */
-function webhookSource(path: string): 'stripe' | 'shopify' | null {
-  if (path === '/webhooks/shopify') return 'shopify';
-  return path === '/webhooks/stripe' || path.startsWith('/webhooks/stripe/') ? 'stripe' : null;
-}
+/** Request ids are ours: a client's X-Request-Id is used only when it is a short plain token. */
+const acceptableRequestId = (id: string) => /^[A-Za-z0-9._:-]{1,64}$/.test(id);
 
 /** Builds the HTTP app for any runtime from injected dependencies (tests pass their own). */
 export function createApp(deps: AppDeps) {
-  const app = new Hono();
-  const { config } = deps;
-  const stripe = createStripeRouter(config, { now: deps.now, cryptoProvider: deps.stripeCrypto });
-  const shopify = createShopifyRouter(config);
+  const app = new Hono({ strict: false });
+  const list = deps.providers ?? registry;
+  const known = new Set(list.map((p) => p.source));
+  /** Which provider a webhook route serves (for the rejected counter); null for other routes. */
+  const webhookSource = (path: string) => {
+    const source = /^\/webhooks\/([^/]+)/.exec(path)?.[1];
+    return source && known.has(source) ? source : null;
+  };
 
-  app.use(requestId());
-  // Each handler reads its body through deps.readBody, which enforces MAX_BODY_BYTES (413).
-  app.post('/webhooks/stripe', stripeWebhook(stripe, deps));
-  app.post('/webhooks/stripe/:tenant', stripeWebhook(stripe, deps));
-  app.post('/webhooks/shopify', shopifyWebhook(shopify, deps));
+  app.use(requestId({ generator: () => crypto.randomUUID(), limitLength: 64, headerName: 'X-Request-Id' }));
+  app.use(async (c, next) => {
+    if (!acceptableRequestId(c.get('requestId'))) c.set('requestId', crypto.randomUUID());
+    await next();
+  });
+  for (const provider of list) {
+    const router = createProviderRouter(provider, deps.config, deps.now);
+    const handler = providerWebhook(provider, router, deps);
+    // Each handler reads its body through deps.readBody, which enforces MAX_BODY_BYTES (413).
+    app.post(`/webhooks/${provider.source}`, handler);
+    app.post(`/webhooks/${provider.source}/:tenant{${TENANT}}`, handler);
+    app.on(['GET', 'PUT', 'PATCH', 'DELETE'], [`/webhooks/${provider.source}`, `/webhooks/${provider.source}/:tenant{${TENANT}}`], (c) =>
+      c.json({ error: { code: 'method_not_allowed', message: `use POST: this is ${provider.label}'s webhook endpoint`, requestId: c.get('requestId') } }, 405, {
+        allow: 'POST',
+      }),
+    );
+  }
   app.route('/', healthRoutes(deps));
 
-  app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${clip(c.req.path)}`));
   // The one place refusals are counted: every reason (413 body limit, 400 schema, 401 signature,
   // 404 unknown tenant, 5xx) passes here exactly once, so the handlers do not count them.
   app.onError((error, c) => {
     const source = webhookSource(c.req.path);
     const code: ErrorCode = error instanceof BridgeError ? error.code : 'internal_error';
     if (source) deps.metrics.rejected({ source, reason: code });
-    const fields = { requestId: c.get('requestId'), ...(source ? { source } : {}), code, path: c.req.path };
+    const fields = { requestId: c.get('requestId'), ...(source ? { source } : {}), code, path: clip(c.req.path) };
     if (error instanceof BridgeError) {
       if (error.status >= 500) deps.logger.error(fields, error.message);
       else deps.logger.warn(fields, error.message);

@@ -10,24 +10,25 @@ import { maskSecrets, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createDispatcher } from './pipeline/dispatcher.js';
 import { executeCommand } from './pipeline/execute.js';
-import { createStripeInvoiceLookup } from './pipeline/stripe-invoice-lookup.js';
 import { done, failed, type DeliveryOutcome } from './pipeline/outcome.js';
 import { createDubClients } from './tenants/dub-clients.js';
+import { providers as registry } from './handlers/index.js';
+import type { ProviderDefinition } from './handlers/provider.js';
+import { tenantProvider } from './tenants/file.js';
 import { tenantsOf } from './tenants/route.js';
-import type { StripeCryptoProvider } from './verify/stripe.js';
 
 export interface BridgeDeps {
   config: Config;
   store: Store;
   logger: Logger;
-  /** Stripe API calls (refund lookups). */
+  /** Provider API calls (Stripe's refund lookups); Dub calls too when `dubTransport` is absent. */
   fetch?: typeof fetch;
+  /** The payment processors served; the registry when absent (tests add their own). */
+  providers?: readonly ProviderDefinition[];
   /** Dub calls; `fetch` when absent. */
   dubTransport?: HttpTransport;
   /** How webhook bodies are read; from the Fetch API Request when absent. */
   readBody?: BodyReader;
-  /** Stripe signature HMACs; SubtleCrypto when absent. */
-  stripeCrypto?: StripeCryptoProvider;
   now?: () => number;
   metrics?: Metrics;
   /** How delivery is started after an ack: in-process on Node, `waitUntil` on Workers. */
@@ -35,10 +36,16 @@ export interface BridgeDeps {
 }
 
 /** Every configured secret and key, masked in logs even where no known prefix gives it away. */
-function configuredSecrets(config: Config): string[] {
-  const fromTenants = tenantsOf(config).flatMap((t) => [t.dubApiKey, ...(t.shopify?.apiSecret ?? []), ...(t.stripe?.webhookSecret ?? [])]);
-  const fromEnv = [config.DUB_API_KEY, config.STRIPE_API_KEY, ...config.STRIPE_WEBHOOK_SECRET, ...config.SHOPIFY_API_SECRET];
-  return [...fromEnv.filter((s): s is string => Boolean(s)), ...fromTenants];
+function configuredSecrets(config: Config, providers: readonly ProviderDefinition[]): string[] {
+  const fromTenants = tenantsOf(config).flatMap((t) => [t.dubApiKey, ...providers.flatMap((p) => tenantProvider(t, p)?.secrets ?? [])]);
+  const fromProviders = providers.flatMap((p) => {
+    const { secrets = [], settings = {} } = config.providers[p.source] ?? {};
+    // Settings named like credentials (STRIPE_API_KEY) are secrets too.
+    const keys = Object.entries(settings).filter(([name, value]) => /KEY|TOKEN|SECRET|AUTH/.test(name) && typeof value === 'string');
+    return [...secrets, ...keys.map(([, value]) => value as string)];
+  });
+  const tokens = [config.DUB_API_KEY, config.METRICS_TOKEN, config.CONSOLE_TOKEN].filter((s): s is string => Boolean(s));
+  return [...tokens, ...fromProviders, ...fromTenants];
 }
 
 /**
@@ -48,7 +55,8 @@ function configuredSecrets(config: Config): string[] {
  */
 export function composeBridge(deps: BridgeDeps) {
   const { config, store } = deps;
-  const logger = maskSecrets(deps.logger, configuredSecrets(config));
+  const providers = deps.providers ?? registry;
+  const logger = maskSecrets(deps.logger, configuredSecrets(config, providers));
   const now = deps.now ?? Date.now;
   const metrics = deps.metrics ?? createMetrics();
   const clients = createDubClients(config, (apiKey) =>
@@ -61,15 +69,13 @@ export function composeBridge(deps: BridgeDeps) {
     }),
   );
 
-  // Refunds on Stripe API 2025-03-31+ may need to ask Stripe which invoice a payment paid.
-  const findInvoiceForPayment = config.STRIPE_API_KEY
-    ? createStripeInvoiceLookup({
-        apiKey: config.STRIPE_API_KEY,
-        apiBase: config.STRIPE_API_BASE,
-        timeoutMs: config.DUB_TIMEOUT_MS,
-        fetch: deps.fetch,
-      })
-    : undefined;
+  // A refund whose references find no sale may ask its provider's API (Stripe API 2025-03-31+).
+  const saleLookups = new Map(
+    providers.flatMap((p) => {
+      const lookup = p.createSaleLookup?.(config.providers[p.source]?.settings ?? {}, { fetch: deps.fetch, timeoutMs: config.DUB_TIMEOUT_MS });
+      return lookup ? [[p.source, lookup] as const] : [];
+    }),
+  );
 
   const execute = async (row: OutboxRow): Promise<DeliveryOutcome> => {
     const client = clients.forTenant(row.tenant);
@@ -80,7 +86,7 @@ export function composeBridge(deps: BridgeDeps) {
       logger.info({ outboxId: row.id, kind: row.kind, dryRun: true }, 'dry run (DUB_API_KEY not set): command recorded, not sent');
       return done('skipped', JSON.stringify({ dryRun: true }));
     }
-    return executeCommand(row, { client, store, now, findInvoiceForPayment });
+    return executeCommand(row, { client, store, now, findInvoiceForPayment: saleLookups.get(row.source) });
   };
 
   const dispatcher = createDispatcher({
@@ -109,7 +115,8 @@ export function composeBridge(deps: BridgeDeps) {
     now,
     provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS,
     dispatcherStatus: dispatcher.status,
-    ...(deps.stripeCrypto ? { stripeCrypto: deps.stripeCrypto } : {}),
+    providers,
+    settingsOf: (source) => config.providers[source]?.settings ?? {},
     readBody: (c) => readBody(c, config.MAX_BODY_BYTES),
     afterAck: (c, result) => {
       if (!result.duplicate && result.queued > 0) deps.startDelivery(c, dispatcher.drain);

@@ -1,7 +1,7 @@
 import { parseConfig } from '../../src/config.js';
 import { openSqliteStore } from '../../src/runtime/sqlite-store.js';
 import { migrationsFolder } from '../../src/runtime/paths.js';
-import { ingestStripe } from '../../src/pipeline/ingest.js';
+import { ingestStripe } from '../../test/helpers/ingest.js';
 import { startChild } from '../child.js';
 import { bridgeEnv, countRows, DUB_KEY, tempDatabase, type BenchContext } from '../context.js';
 import { checkoutBodies } from '../events.js';

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, is, isNull, lte, or, SQL, sql, type Query } from 'drizzle-orm';
 import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.js';
-import { customerLinks, inbox, outbox, saleLedger } from './schema.js';
+import { customerLinks, inbox, outbox, saleLedger, saleRefs } from './schema.js';
 import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventResult, Store } from './store.js';
 import { planCompliance } from './scrub.js';
 import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
@@ -69,7 +69,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       // The receipt tells this delivery's inbox row from one a concurrent redelivery inserted.
       const own = { source, eventKey, receipt: crypto.randomUUID(), receivedAt };
       // Object.assign, not spreads: merging objects with spreads is a slow path in V8.
-      const statements: Statement[] = [recordStatements.inbox(Object.assign({}, input.inbox, own))];
+      const statements: Statement[] = [recordStatements.inbox(Object.assign({ tenant: null }, input.inbox, own))];
       const outboxStatements: number[] = [];
       for (const row of input.outbox) {
         outboxStatements.push(statements.length);
@@ -81,11 +81,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
             amount,
             currency,
             idempotencyKey: row.idempotencyKey,
-            paymentIntent: refs.paymentIntent ?? null,
-            stripeInvoice: refs.stripeInvoice ?? null,
-            checkoutSession: refs.checkoutSession ?? null,
-            charge: refs.charge ?? null,
-            shopifyOrderId: refs.shopifyOrderId ?? null,
+            refs: JSON.stringify(refs),
           });
           statements.push(recordStatements.sale(sale), recordStatements.saleRefs(sale));
         }
@@ -175,17 +171,21 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       return rows.length;
     },
 
-    async findSale(refs) {
-      const matches: SQL[] = [];
-      if (refs.invoiceId) matches.push(eq(saleLedger.invoiceId, refs.invoiceId));
-      if (refs.paymentIntent) matches.push(eq(saleLedger.paymentIntent, refs.paymentIntent));
-      if (refs.stripeInvoice) matches.push(eq(saleLedger.stripeInvoice, refs.stripeInvoice));
-      if (refs.charge) matches.push(eq(saleLedger.charge, refs.charge));
-      if (refs.checkoutSession) matches.push(eq(saleLedger.checkoutSession, refs.checkoutSession));
-      if (refs.shopifyOrderId) matches.push(eq(saleLedger.shopifyOrderId, refs.shopifyOrderId));
+    async findSale({ invoiceId, refs = {} }) {
+      if (invoiceId) {
+        const [sale] = await db.select().from(saleLedger).where(eq(saleLedger.invoiceId, invoiceId)).limit(1);
+        if (sale) return sale;
+      }
+      const matches = Object.entries(refs).flatMap(([kind, value]) => (value ? [and(eq(saleRefs.kind, kind), eq(saleRefs.value, value))!] : []));
       if (matches.length === 0) return undefined;
-      const rows = await db.select().from(saleLedger).where(or(...matches)).limit(1);
-      return rows[0];
+      const [found] = await db
+        .select({ invoiceId: saleRefs.invoiceId })
+        .from(saleRefs)
+        .where(or(...matches))
+        .limit(1);
+      if (!found) return undefined;
+      const [sale] = await db.select().from(saleLedger).where(eq(saleLedger.invoiceId, found.invoiceId)).limit(1);
+      return sale;
     },
 
     ...createRefundLedger(db, atomic),

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
-import { inbox, outbox, saleLedger } from './schema.js';
+import { inbox, outbox, saleLedger, saleRefs } from './schema.js';
 import { commandHasPersonalData, scrubbedCommand } from './scrub.js';
 import type { DeadLetter, NewOutboxRecord, OutboxFilter, Source, Store } from './store.js';
 
@@ -14,18 +14,26 @@ export function outboxConditions(filter: OutboxFilter): SQL {
   return and(...conditions)!;
 }
 
-/** A sale's ledger row, taken from the outbox row that now holds `record` (so nothing lands if it does not). */
-function ledgerUpsert(record: NewOutboxRecord, source: Source, rowMatch: SQL, at: number, replace: boolean): SQL | null {
-  if (!record.sale) return null;
+/**
+ * A sale's ledger row and its references, taken from the outbox row that now holds `record` (so
+ * nothing lands if it does not).
+ */
+function ledgerUpsert(record: NewOutboxRecord, source: Source, rowMatch: SQL, at: number, replace: boolean): SQL[] {
+  if (!record.sale) return [];
   const { invoiceId, amount, currency, refs } = record.sale;
   const onConflict = replace
     ? sql`DO UPDATE SET amount = excluded.amount, currency = excluded.currency WHERE sale_ledger.outbox_id = excluded.outbox_id`
     : sql`DO NOTHING`;
-  return sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, payment_intent, stripe_invoice, checkout_session, charge, shopify_order_id, refunded_sent, created_at)
-      SELECT ${invoiceId}, ${source}, o.id, ${amount}, ${currency}, ${refs.paymentIntent ?? null}, ${refs.stripeInvoice ?? null},
-             ${refs.checkoutSession ?? null}, ${refs.charge ?? null}, ${refs.shopifyOrderId ?? null}, 0, ${at}
-      FROM ${outbox} o WHERE ${rowMatch} AND o.idempotency_key = ${record.idempotencyKey}
-      ON CONFLICT (invoice_id) ${onConflict}`;
+  const held = sql`FROM ${outbox} o WHERE ${rowMatch} AND o.idempotency_key = ${record.idempotencyKey}`;
+  return [
+    sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, refunded_sent, created_at)
+      SELECT ${invoiceId}, ${source}, o.id, ${amount}, ${currency}, 0, ${at} ${held}
+      ON CONFLICT (invoice_id) ${onConflict}`,
+    sql`INSERT INTO ${saleRefs} (source, kind, value, invoice_id)
+      SELECT ${source}, r.key, r.value, ${invoiceId} FROM json_each(${JSON.stringify(refs)}) r
+      WHERE r.type = 'text' AND r.value <> '' AND EXISTS (SELECT 1 ${held})
+      ON CONFLICT DO NOTHING`,
+  ];
 }
 
 type AdminMethods = Pick<
@@ -86,7 +94,7 @@ export function createOutboxAdmin(db: AnySQLiteDatabase, atomic: AtomicRunner): 
               AND NOT EXISTS (SELECT 1 FROM ${outbox} other WHERE other.idempotency_key = ${record.idempotencyKey} AND other.id <> ${id})`,
       ];
       const ledger = ledgerUpsert(record, before.source, sql`o.id = ${id} AND o.command = ${record.command}`, now, true);
-      if (ledger) statements.push(ledger);
+      statements.push(...ledger);
       await atomic(statements);
       const [after] = await db.select({ key: outbox.idempotencyKey, command: outbox.command }).from(outbox).where(eq(outbox.id, id));
       return after?.key === record.idempotencyKey && after.command === record.command ? 'replaced' : 'conflict';
@@ -102,7 +110,7 @@ export function createOutboxAdmin(db: AnySQLiteDatabase, atomic: AtomicRunner): 
             VALUES (${inboxId}, ${source}, ${record.kind}, ${record.idempotencyKey}, ${record.customerKey}, ${record.tenant ?? null}, ${record.command}, ${record.rank}, 'pending', 0, ${now}, ${now})
             ON CONFLICT (idempotency_key) DO NOTHING`);
         const ledger = ledgerUpsert(record, source, sql`o.inbox_id = ${inboxId}`, now, false);
-        if (ledger) statements.push(ledger);
+        statements.push(...ledger);
       }
       // An event an older mapper ignored is now mapped.
       statements.push(sql`UPDATE ${inbox} SET state = 'mapped', reason = NULL

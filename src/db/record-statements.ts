@@ -1,6 +1,6 @@
 import { fillPlaceholders, sql, type Query, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import { customerLinks, inbox, outbox, saleLedger } from './schema.js';
+import { customerLinks, inbox, outbox, saleLedger, saleRefs } from './schema.js';
 
 const dialect = new SQLiteSyncDialect();
 const p = (name: string) => sql.placeholder(name);
@@ -20,8 +20,8 @@ const ownInbox = sql`(SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = $
 
 /** The statements `recordEvent` writes in one transaction, by what they record. */
 export const recordStatements = {
-  inbox: compiled(sql`INSERT INTO ${inbox} (source, event_key, event_type, account, received_at, payload, state, reason, receipt)
-      VALUES (${p('source')}, ${p('eventKey')}, ${p('eventType')}, ${p('account')}, ${p('receivedAt')}, ${p('payload')}, ${p('state')}, ${p('reason')}, ${p('receipt')})
+  inbox: compiled(sql`INSERT INTO ${inbox} (source, event_key, event_type, account, tenant, received_at, payload, state, reason, receipt)
+      VALUES (${p('source')}, ${p('eventKey')}, ${p('eventType')}, ${p('account')}, ${p('tenant')}, ${p('receivedAt')}, ${p('payload')}, ${p('state')}, ${p('reason')}, ${p('receipt')})
       ON CONFLICT (source, event_key) DO NOTHING`),
 
   // A pending, unclaimed row with a lower rank is replaced (a provisional sale upgraded by the
@@ -35,19 +35,17 @@ export const recordStatements = {
       WHERE outbox.state = 'pending' AND outbox.rank < excluded.rank
         AND (outbox.lease_until IS NULL OR outbox.lease_until <= ${p('receivedAt')})`),
 
-  sale: compiled(sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, payment_intent, stripe_invoice, checkout_session, charge, shopify_order_id, refunded_sent, created_at)
-      SELECT ${p('invoiceId')}, ${p('source')}, o.id, ${p('amount')}, ${p('currency')}, ${p('paymentIntent')}, ${p('stripeInvoice')},
-             ${p('checkoutSession')}, ${p('charge')}, ${p('shopifyOrderId')}, 0, ${p('receivedAt')}
+  sale: compiled(sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, refunded_sent, created_at)
+      SELECT ${p('invoiceId')}, ${p('source')}, o.id, ${p('amount')}, ${p('currency')}, 0, ${p('receivedAt')}
       FROM ${outbox} o WHERE o.idempotency_key = ${p('idempotencyKey')} AND o.inbox_id = ${ownInbox}
       ON CONFLICT (invoice_id) DO NOTHING`),
 
-  // The same sale seen through a second event (checkout, then its invoice) adds references.
-  saleRefs: compiled(sql`UPDATE ${saleLedger} SET
-        payment_intent = coalesce(payment_intent, ${p('paymentIntent')}),
-        stripe_invoice = coalesce(stripe_invoice, ${p('stripeInvoice')}),
-        checkout_session = coalesce(checkout_session, ${p('checkoutSession')}),
-        charge = coalesce(charge, ${p('charge')})
-      WHERE invoice_id = ${p('invoiceId')} AND EXISTS ${ownInbox}`),
+  // Every reference a sale event carries (`{"paymentIntent": "pi_…", …}` as JSON), one row each; the
+  // same sale seen through a second event (checkout, then its invoice) adds the ones it lacked.
+  saleRefs: compiled(sql`INSERT INTO ${saleRefs} (source, kind, value, invoice_id)
+      SELECT ${p('source')}, r.key, r.value, ${p('invoiceId')} FROM json_each(${p('refs')}) r
+      WHERE r.type = 'text' AND r.value <> '' AND EXISTS ${ownInbox}
+      ON CONFLICT DO NOTHING`),
 
   link: compiled(sql`INSERT INTO ${customerLinks} (source, provider_customer_id, external_id, updated_at)
       SELECT ${p('source')}, ${p('providerCustomerId')}, ${p('externalId')}, ${p('receivedAt')}

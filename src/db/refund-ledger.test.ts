@@ -39,7 +39,7 @@ const begin = (refundKey: string, expectedRefundedSent: number, refundedTotal: n
   const input: BeginRefundInput = { refundKey, invoiceId: 'gid://shopify/Order/1', expectedRefundedSent, refundedTotal, commissionsBefore: '[]', at: 2 };
   return store.beginRefund(input);
 };
-const refundedSent = async () => (await store.findSale({ shopifyOrderId: '1' }))?.refundedSent;
+const refundedSent = async () => (await store.findSale({ refs: { shopifyOrderId: '1' } }))?.refundedSent;
 
 test('one refund per sale is in flight, and a delta computed from a stale total is refused', async () => {
   expect(await begin('refund:a', 0, 300)).toBe(true);

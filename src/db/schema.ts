@@ -10,7 +10,8 @@ export const inbox = sqliteTable(
   'inbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    /** The provider (`stripe`, `paddle`, …): a name from the provider registry. */
+    source: text('source').notNull(),
     eventKey: text('event_key').notNull(),
     eventType: text('event_type').notNull(),
     account: text('account'),
@@ -19,6 +20,8 @@ export const inbox = sqliteTable(
     state: text('state', { enum: ['mapped', 'ignored', 'compliance', 'redacted'] }).notNull(),
     reason: text('reason'),
     receipt: text('receipt').notNull(),
+    /** TENANTS_FILE id the event was routed to (null = the env settings); replay keeps it. */
+    tenant: text('tenant'),
   },
   (t) => [
     uniqueIndex('inbox_source_event_key').on(t.source, t.eventKey),
@@ -42,7 +45,7 @@ export const outbox = sqliteTable(
     inboxId: integer('inbox_id')
       .notNull()
       .references(() => inbox.id),
-    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    source: text('source').notNull(),
     kind: text('kind', { enum: ['lead', 'sale', 'customer', 'refund'] }).notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     customerKey: text('customer_key'),
@@ -73,7 +76,7 @@ export const outbox = sqliteTable(
 export const customerLinks = sqliteTable(
   'customer_links',
   {
-    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
+    source: text('source').notNull(),
     providerCustomerId: text('provider_customer_id').notNull(),
     externalId: text('external_id').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -96,31 +99,34 @@ export type InboxRow = typeof inbox.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /**
- * Every sale the bridge recorded: the invoiceId it sends to Dub, the amount, and the provider
- * references a later refund may carry instead. `refunded_sent` (Dub units) is what refunds have
- * already taken off, so a redelivered or reordered cumulative refund never subtracts twice.
+ * Every sale the bridge recorded: the invoiceId it sends to Dub and the amount. `refunded_sent`
+ * (Dub units) is what refunds have already taken off, so a redelivered or reordered cumulative
+ * refund never subtracts twice.
  */
-export const saleLedger = sqliteTable(
-  'sale_ledger',
+export const saleLedger = sqliteTable('sale_ledger', {
+  invoiceId: text('invoice_id').primaryKey(),
+  source: text('source').notNull(),
+  outboxId: integer('outbox_id').notNull(),
+  amount: integer('amount').notNull(),
+  currency: text('currency').notNull(),
+  refundedSent: integer('refunded_sent').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * Provider references of a sale that a later refund may carry instead of its invoiceId (a Stripe
+ * payment intent, charge or invoice; a Shopify order id): `kind` is the provider's own name for
+ * the reference, so a new provider needs no migration.
+ */
+export const saleRefs = sqliteTable(
+  'sale_refs',
   {
-    invoiceId: text('invoice_id').primaryKey(),
-    source: text('source', { enum: ['stripe', 'shopify'] }).notNull(),
-    outboxId: integer('outbox_id').notNull(),
-    amount: integer('amount').notNull(),
-    currency: text('currency').notNull(),
-    paymentIntent: text('payment_intent'),
-    stripeInvoice: text('stripe_invoice'),
-    checkoutSession: text('checkout_session'),
-    charge: text('charge'),
-    shopifyOrderId: text('shopify_order_id'),
-    refundedSent: integer('refunded_sent').notNull().default(0),
-    createdAt: integer('created_at').notNull(),
+    source: text('source').notNull(),
+    kind: text('kind').notNull(),
+    value: text('value').notNull(),
+    invoiceId: text('invoice_id').notNull(),
   },
-  (t) => [
-    index('sale_ledger_payment_intent').on(t.paymentIntent),
-    index('sale_ledger_stripe_invoice').on(t.stripeInvoice),
-    index('sale_ledger_charge').on(t.charge),
-  ],
+  (t) => [primaryKey({ columns: [t.source, t.kind, t.value] }), index('sale_refs_invoice').on(t.invoiceId)],
 );
 
 export type SaleLedgerRow = typeof saleLedger.$inferSelect;

@@ -2,13 +2,16 @@ import type { SaleRefs } from '../dub/commands.js';
 import type { ComplianceAction, CustomerLink } from '../mappers/types.js';
 import type { InboxRow, OutboxRow, OutboxState, RefundApplicationRow, SaleLedgerRow } from './schema.js';
 
-export type Source = 'stripe' | 'shopify';
+/** A provider's name from the registry (`stripe`, `paddle`, …); the store treats it as opaque text. */
+export type Source = string;
 
 export interface NewInboxRecord {
   source: Source;
   eventKey: string;
   eventType: string;
   account: string | null;
+  /** TENANTS_FILE id the event was routed to; null or absent = the env settings. */
+  tenant?: string | null;
   receivedAt: number;
   payload: string;
   state: InboxRow['state'];
@@ -94,7 +97,8 @@ export interface Store {
   replaceCommand(id: number, record: NewOutboxRecord, now: number): Promise<'replaced' | 'conflict' | 'pending' | 'not_found'>;
   /** Adds rebuilt commands to an existing inbox event; keys already queued are skipped. Returns how many. */
   addCommands(inboxId: number, source: Source, records: NewOutboxRecord[], now: number): Promise<number>;
-  findSale(refs: SaleRefs & { invoiceId?: string | null | undefined }): Promise<SaleLedgerRow | undefined>;
+  /** The sale with this invoiceId, else the sale any of `refs` (provider reference kind -> value) belongs to. */
+  findSale(lookup: { invoiceId?: string | null | undefined; refs?: SaleRefs }): Promise<SaleLedgerRow | undefined>;
   /** The refunds applied (or being applied) to a sale, to skip a repeat and settle a lost answer. */
   listRefundApplications(invoiceId: string): Promise<RefundApplicationRow[]>;
   /**

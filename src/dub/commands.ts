@@ -18,13 +18,17 @@ export const leadBody = z.object({
 });
 export type LeadBody = z.infer<typeof leadBody>;
 
+/** Dub's `paymentProcessor` enum (its track API refuses other values). */
+export const paymentProcessors = ['stripe', 'shopify', 'polar', 'paddle', 'lemonsqueezy', 'revenuecat', 'apple', 'custom'] as const;
+export type PaymentProcessor = (typeof paymentProcessors)[number];
+
 export const saleBody = z.object({
   customerExternalId: externalId,
   /** Dub units: cents, or whole units for zero-decimal currencies. */
   amount: z.number().int().min(0),
   /** Lowercase ISO 4217. */
   currency: z.string().regex(/^[a-z]{3}$/),
-  paymentProcessor: z.enum(['stripe', 'shopify']),
+  paymentProcessor: z.enum(paymentProcessors),
   eventName: z.string().min(1).max(255),
   invoiceId: z.string().min(1),
   metadata: metadata.optional(),
@@ -49,13 +53,11 @@ export type CustomerBody = z.infer<typeof customerBody>;
  * so redeliveries and reordering can be reconciled against what was already sent.
  */
 export const refundBody = z.object({
-  /** Provider references the refund carries; the sale ledger resolves them to an invoiceId. */
-  refs: z.object({
-    invoiceId: z.string().nullish(),
-    paymentIntent: z.string().nullish(),
-    stripeInvoice: z.string().nullish(),
-    chargeId: z.string().nullish(),
-  }),
+  /**
+   * Provider references the refund carries (`invoiceId`, or the provider's own names such as
+   * `paymentIntent`, `charge`); the sale ledger resolves them to the sale's invoiceId.
+   */
+  refs: z.object({ invoiceId: z.string().nullish() }).catchall(z.string().nullish()),
   /** Cumulative refunded amount in Dub units (Stripe `amount_refunded`), when the provider gives it. */
   refundedTotal: z.number().int().min(0).optional(),
   /** The amount this single refund returns, in Dub units (Shopify `refunds/create`). */
@@ -75,16 +77,10 @@ export const refundBody = z.object({
 export type RefundBody = z.infer<typeof refundBody>;
 
 /**
- * Provider references of a sale that a later refund may carry instead of the invoiceId
- * (kept in the sale ledger, never sent to Dub).
+ * Provider references of a sale that a later refund may carry instead of the invoiceId, by the
+ * provider's own name for them (kept in the sale ledger, never sent to Dub).
  */
-export const saleRefs = z.object({
-  paymentIntent: z.string().nullish(),
-  stripeInvoice: z.string().nullish(),
-  checkoutSession: z.string().nullish(),
-  charge: z.string().nullish(),
-  shopifyOrderId: z.string().nullish(),
-});
+export const saleRefs = z.record(z.string(), z.string().nullish());
 export type SaleRefs = z.infer<typeof saleRefs>;
 
 /** One call the bridge will make to Dub. */

@@ -1,14 +1,14 @@
 import type { Context } from 'hono';
-import type { IngestResult } from '../pipeline/ingest.js';
+import type { IngestResult } from '../ingest/ingest.js';
 import type { WebhookDeps } from './webhook-deps.js';
 
 export interface WebhookFacts {
-  source: 'stripe' | 'shopify';
-  /** Stripe event type or Shopify topic. */
+  source: string;
+  /** The provider's event type or topic. */
   type: string;
   eventId: string | null | undefined;
   tenant: string | null;
-  /** Source-specific fields for the log line (the shop domain, never personal data). */
+  /** Provider-specific fields for the log line (the account or shop domain, never personal data). */
   extra?: Record<string, unknown>;
 }
 

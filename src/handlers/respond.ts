@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { IngestResult } from '../pipeline/ingest.js';
+import type { IngestResult } from '../ingest/ingest.js';
 
 /** The 2xx body for a recorded or duplicate webhook: what the bridge did, without personal data. */
 export function ackBody(result: IngestResult) {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { BodyReader } from './body.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { IngestDeps, IngestResult } from '../pipeline/ingest.js';
+import type { IngestDeps, IngestResult } from '../ingest/ingest.js';
 
 /** What the webhook handlers need; composed by the runtime (Node or Workers). */
 export interface WebhookDeps extends IngestDeps {

@@ -2,7 +2,8 @@ import type { DubCommand } from '../dub/commands.js';
 
 /** A learned link from a provider's customer id to the customerExternalId Dub knows. */
 export interface CustomerLink {
-  source: 'stripe' | 'shopify';
+  /** The provider (`stripe`, `paddle`, …) whose customer id this is. */
+  source: string;
   providerCustomerId: string;
   externalId: string;
 }
@@ -32,6 +33,8 @@ export interface MapContext {
    * looked up by the pipeline before mapping; undefined when there is no link.
    */
   linkedExternalId?: string | undefined;
+  /** The provider's parsed extra settings (its `settings` schema), e.g. RevenueCat's ignored stores. */
+  settings?: Record<string, unknown>;
 }
 
 export const ignored = (reason: string, links: CustomerLink[] = []): MapResult => ({

@@ -4,7 +4,7 @@ import type { OutboxRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
 import { executeRefund } from './refund.js';
-import type { InvoiceForPayment } from './stripe-invoice-lookup.js';
+import type { SaleLookup } from '../handlers/provider.js';
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
@@ -48,8 +48,8 @@ export interface ExecuteDeps {
   client: DubClient;
   store: Store;
   now?: () => number;
-  /** Set when STRIPE_API_KEY is: finds a refund's invoice on newer Stripe API versions. */
-  findInvoiceForPayment?: InvoiceForPayment;
+  /** The row's provider's SaleLookup, if it has one (Stripe with STRIPE_API_KEY): finds a refund's sale through its API. */
+  findInvoiceForPayment?: SaleLookup | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Store } from '../db/store.js';
 import type { SaleLedgerRow } from '../db/schema.js';
 import type { RefundBody } from '../dub/commands.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
-import type { InvoiceForPayment } from './stripe-invoice-lookup.js';
+import type { SaleLookup } from '../handlers/provider.js';
 
 /** The sale a refund belongs to, once it is delivered; otherwise what to do with the refund now. */
 export type RefundSale = { found: true; sale: SaleLedgerRow } | { found: false; outcome: DeliveryOutcome };
@@ -14,24 +14,18 @@ export type RefundSale = { found: true; sale: SaleLedgerRow } | { found: false; 
  * backoff, recorded as skipped once the attempts run out); a sale that will never reach Dub makes
  * it skip.
  */
-export async function findRefundSale(body: RefundBody, store: Store, findInvoiceForPayment?: InvoiceForPayment): Promise<RefundSale> {
-  const { refs } = body;
-  let sale = await store.findSale({
-    invoiceId: refs.invoiceId,
-    paymentIntent: refs.paymentIntent,
-    stripeInvoice: refs.stripeInvoice,
-    charge: refs.chargeId,
-  });
-  if (!sale && refs.paymentIntent && findInvoiceForPayment) {
-    let invoice: string | null;
+export async function findRefundSale(body: RefundBody, store: Store, findInvoiceForPayment?: SaleLookup): Promise<RefundSale> {
+  // Refunds recorded before sale references were generic name the charge `chargeId`.
+  const { invoiceId, chargeId, ...refs } = body.refs;
+  let sale = await store.findSale({ invoiceId, refs: chargeId ? { ...refs, charge: chargeId } : refs });
+  if (!sale && findInvoiceForPayment) {
+    let found: Awaited<ReturnType<SaleLookup>>;
     try {
-      const account = body.metadata?.stripeAccountId;
-      invoice = await findInvoiceForPayment(refs.paymentIntent, typeof account === 'string' ? account : undefined);
+      found = await findInvoiceForPayment(body);
     } catch (error) {
-      const message = `Stripe invoice payments lookup for ${refs.paymentIntent} failed: ${(error as Error).message}`;
-      return { found: false, outcome: failed({ kind: 'network', message }) };
+      return { found: false, outcome: failed({ kind: 'network', message: (error as Error).message }) };
     }
-    if (invoice) sale = await store.findSale({ invoiceId: invoice, stripeInvoice: invoice });
+    if (found) sale = await store.findSale(found);
   }
   if (!sale) return { found: false, outcome: failed({ kind: 'waiting', message: saleNotSeen(body, !!findInvoiceForPayment) }) };
 

@@ -3,9 +3,9 @@ import { checkoutEvent, invoiceEvent } from '../../test/integration/stripe-event
 import { tempStore } from '../../test/helpers/temp-store.js';
 import { shopifyHeaders } from '../../test/helpers/signers.js';
 import { loadFixture, SHOP } from '../../test/fixtures/shopify/harness.js';
-import { configSchema } from '../config.js';
+import { parseConfig } from '../config.js';
 import type { Store } from '../db/store.js';
-import { ingestShopify, ingestStripe } from './ingest.js';
+import { ingestShopify, ingestStripe } from '../../test/helpers/ingest.js';
 import { replay } from './replay.js';
 
 let store: Store;
@@ -14,7 +14,7 @@ const now = () => 5_000_000;
 beforeEach(() => ({ store, dispose } = tempStore()));
 afterEach(() => dispose());
 
-const config = (env: Record<string, string> = {}) => configSchema.parse({ STRIPE_WEBHOOK_SECRET: 'whsec_x', ...env });
+const config = (env: Record<string, string> = {}) => parseConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_x', ...env });
 const ingest = (body: string, testEvents: 'forward' | 'skip' = 'forward', at = 1_000_000) =>
   ingestStripe(JSON.parse(body), body, { store, provisionalHoldMs: 0, now: () => at }, { tenant: null, testEvents });
 
@@ -62,8 +62,7 @@ describe('replay: selecting rows', () => {
   it('finds a Shopify event by the delivery id the operator sees in Shopify', async () => {
     const body = JSON.stringify(loadFixture('orders-paid'));
     const headers = shopifyHeaders(body, { topic: 'orders/paid', shop: SHOP, eventId: 'shopify-event-77' });
-    const meta = { topic: 'orders/paid', shop: SHOP, eventId: headers['x-shopify-event-id']!, webhookId: null, apiVersion: null };
-    await ingestShopify(meta, JSON.parse(body), body, { store, provisionalHoldMs: 0, now: () => 1 }, { tenant: null, testEvents: 'forward' });
+    await ingestShopify(headers, JSON.parse(body), body, { store, provisionalHoldMs: 0, now: () => 1 }, { tenant: null, testEvents: 'forward' });
     await finishAll('dead');
     expect(await replay({ by: 'event', event: 'shopify-event-77' }, { remap: true }, { store, config: config(), now })).toMatchObject({
       matched: 1,

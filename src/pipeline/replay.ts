@@ -93,9 +93,16 @@ async function remapGroup(inboxId: number, rows: OutboxRow[], addMissing: boolea
   const { store } = deps;
   const inbox = await store.getInbox(inboxId);
   const siblings = rows.length ? rows : await store.listOutbox({ inboxIds: [inboxId], states: ['pending', ...FINISHED] });
-  const rebuilt = inbox ? await rebuildRecords(inbox, siblings[0]?.tenant ?? null, deps) : null;
+    // The tenant the event was routed to, kept on its inbox row (older rows: their commands').
+  const rebuilt = inbox ? await rebuildRecords(inbox, inbox.tenant ?? siblings[0]?.tenant ?? null, deps) : null;
   if (!rebuilt?.ok) {
-    const why = rebuilt?.reason === 'no_payload' ? 'raw payload is gone (retention or redaction)' : 'raw payload no longer parses';
+    const why = !rebuilt
+      ? 'inbox row is gone'
+      : rebuilt.reason === 'no_payload'
+        ? 'raw payload is gone (retention or redaction)'
+        : rebuilt.reason === 'unknown_provider'
+          ? `no provider ${inbox?.source} in this build`
+          : 'raw payload no longer parses';
     report.unchanged += rows.length;
     report.problems.push(`event ${inbox?.eventKey ?? inboxId}: ${why}; replay without --remap to send the stored command`);
     return;

@@ -53,7 +53,7 @@ async function storeQueries(): Promise<SQL[]> {
   await store.release({ id: second!.id, attempts: second!.attempts, leaseUntil: null }, 20, 'paused');
   await store.markDead({ id: second!.id, attempts: second!.attempts, leaseUntil: null }, 'dead', 12);
   await store.requeue({ ids: [second!.id] }, 13);
-  await store.findSale({ paymentIntent: 'pi_in_1', invoiceId: 'in_1' });
+  await store.findSale({ invoiceId: 'in_1', refs: { paymentIntent: 'pi_in_1' } });
   await store.stats();
   await store.getOutbox(first!.id);
   await store.getInbox(first!.inboxId);

@@ -1,5 +1,4 @@
 import { serve, type ServerType } from '@hono/node-server';
-import Stripe from 'stripe';
 import type { Config } from '../config.js';
 import { composeBridge } from '../compose.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -47,7 +46,6 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
     store,
     logger,
     dubTransport,
-    stripeCrypto: Stripe.createNodeCryptoProvider(),
     readBody: readNodeBody,
     startDelivery: () => dispatcher.kick(),
   });

@@ -1,71 +1,102 @@
 import * as z from 'zod';
+import { providers as registry } from '../handlers/index.js';
+import type { ProviderDefinition } from '../handlers/provider.js';
+import { secretOrList } from '../handlers/secret-list.js';
 import { testEventsPolicies } from '../mappers/types.js';
 
-/** One secret or several (rotation), like the comma-separated env variables. */
-const secrets = <T extends z.ZodString>(secret: T) =>
-  z.union([secret, z.array(secret).min(1)]).transform((value) => (Array.isArray(value) ? value : [value]));
-
-const shopDomain = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+$/i, 'expected a shop domain such as acme.myshopify.com')
-  .transform((shop) => shop.toLowerCase());
-
-const tenant = z.strictObject({
-  /** Names the tenant in logs, in the outbox and in the URL `/webhooks/stripe/<id>`. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use 1-63 lowercase letters, digits, - or _ (it is part of a URL)'),
-  /** The Dub workspace API key this tenant's conversions go to. */
-  dubApiKey: z.string().trim().min(1),
-  /** Overrides TEST_EVENTS for this tenant. */
-  testEvents: z.enum(testEventsPolicies).optional(),
-  shopify: z
+/** `"providers": {"paddle": {"secret": "…", "accounts": ["…"]}}`: a tenant's settings for one provider. */
+const providerBlock = (provider: ProviderDefinition) =>
+  z
     .strictObject({
-      shops: z.array(shopDomain).min(1),
-      /** The app's client secret; absent = SHOPIFY_API_SECRET (one app installed in several shops). */
-      apiSecret: secrets(z.string().trim().min(1)).optional(),
+      /** Secrets of this tenant's own endpoint; absent = the provider's env variable. */
+      secret: secretOrList(provider.secret).optional(),
+      /** Accounts, shops or apps whose events on the shared route belong to this tenant. */
+      accounts: z.array(z.string().trim().min(1)).default([]),
     })
-    .optional(),
-  stripe: z
-    .strictObject({
-      /** Connected accounts (`event.account`) whose events arrive on `/webhooks/stripe`. */
-      accounts: z.array(z.string().regex(/^acct_[A-Za-z0-9]+$/, 'expected a Stripe account id (acct_…)')).default([]),
-      /** Secret of this tenant's own endpoint `/webhooks/stripe/<id>` (and of its Connect endpoint, if any). */
-      webhookSecret: secrets(z.string().trim().startsWith('whsec_', 'each secret must start with whsec_')).optional(),
-    })
-    .refine((s) => s.accounts.length > 0 || s.webhookSecret, 'needs accounts or webhookSecret')
-    .optional(),
-});
+    .refine((b) => b.accounts.length > 0 || b.secret, 'needs accounts or secret');
 
-const tenantsFile = z
-  .strictObject({ tenants: z.array(tenant).min(1) })
-  .superRefine(({ tenants }, ctx) => {
-    // Each id, shop and account may belong to one tenant only, or routing would be ambiguous.
+/** A tenant's view of one provider, whichever format the file used. */
+export interface TenantProvider {
+  secrets: string[];
+  accounts: string[];
+}
+
+function tenantSchema(providers: readonly ProviderDefinition[]) {
+  const legacy = Object.fromEntries(providers.flatMap((p) => (p.legacyTenantBlock ? [[p.legacyTenantBlock.key, p.legacyTenantBlock.schema.optional()]] : [])));
+  const blocks = Object.fromEntries(providers.map((p) => [p.source, providerBlock(p).optional()]));
+  return z.strictObject({
+    /** Names the tenant in logs, in the outbox and in the URL `/webhooks/<source>/<id>`. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'use 1-63 lowercase letters, digits, - or _ (it is part of a URL)'),
+    /** The Dub workspace API key this tenant's conversions go to. */
+    dubApiKey: z.string().trim().min(1),
+    /** Overrides TEST_EVENTS for this tenant. */
+    testEvents: z.enum(testEventsPolicies).optional(),
+    providers: z.strictObject(blocks).optional(),
+    ...legacy,
+  });
+}
+
+export interface Tenant {
+  id: string;
+  dubApiKey: string;
+  testEvents?: (typeof testEventsPolicies)[number] | undefined;
+  providers?: Record<string, TenantProvider | undefined> | undefined;
+  [legacyBlock: string]: unknown;
+}
+export interface TenantsFile {
+  tenants: Tenant[];
+}
+
+/** The tenant's settings for a provider (generic block first, then the older per-provider block); null when none. */
+export function tenantProvider(tenant: Tenant, provider: ProviderDefinition): TenantProvider | null {
+  const block = tenant.providers?.[provider.source];
+  if (block) return block;
+  const legacy = provider.legacyTenantBlock;
+  const old = legacy ? (tenant[legacy.key] as Record<string, unknown> | undefined) : undefined;
+  if (!legacy || !old) return null;
+  return { secrets: (old[legacy.secretField] as string[] | undefined) ?? [], accounts: (old[legacy.accountsField] as string[] | undefined) ?? [] };
+}
+
+/** Where in the file a provider's secret and accounts of tenant `i` are (error messages name them). */
+function paths(tenant: Tenant, i: number, provider: ProviderDefinition) {
+  const legacy = provider.legacyTenantBlock;
+  if (!tenant.providers?.[provider.source] && legacy && tenant[legacy.key]) {
+    return { secret: ['tenants', i, legacy.key, legacy.secretField], accounts: ['tenants', i, legacy.key, legacy.accountsField] };
+  }
+  return { secret: ['tenants', i, 'providers', provider.source, 'secret'], accounts: ['tenants', i, 'providers', provider.source, 'accounts'] };
+}
+
+function fileSchema(providers: readonly ProviderDefinition[]) {
+  return z.strictObject({ tenants: z.array(tenantSchema(providers)).min(1) }).superRefine(({ tenants }, ctx) => {
+    // Each id, and each account of a provider, may belong to one tenant only, or routing would be ambiguous.
     const owners = new Map<string, string>();
-    const claim = (key: string, owner: string, path: PropertyKey[]) => {
+    const claim = (key: string, shown: string, owner: string, path: PropertyKey[]) => {
       const previous = owners.get(key);
-      if (previous !== undefined) ctx.addIssue({ code: 'custom', path, message: `${key.split(':')[1]} is already used by tenant ${previous}` });
+      if (previous !== undefined) ctx.addIssue({ code: 'custom', path, message: `${shown} is already used by tenant ${previous}` });
       else owners.set(key, owner);
     };
     tenants.forEach((t, i) => {
-      claim(`id:${t.id}`, t.id, ['tenants', i, 'id']);
-      t.shopify?.shops.forEach((shop, j) => claim(`shop:${shop}`, t.id, ['tenants', i, 'shopify', 'shops', j]));
-      t.stripe?.accounts.forEach((account, j) => claim(`account:${account}`, t.id, ['tenants', i, 'stripe', 'accounts', j]));
+      claim(`id:${t.id}`, t.id, t.id, ['tenants', i, 'id']);
+      for (const provider of providers) {
+        const at = paths(t as Tenant, i, provider).accounts;
+        tenantProvider(t as Tenant, provider)?.accounts.forEach((account, j) => claim(`${provider.source}:${account}`, account, t.id, [...at, j]));
+      }
     });
   });
-
-export type Tenant = z.infer<typeof tenant>;
-export type TenantsFile = z.infer<typeof tenantsFile>;
-
-/** Which env secrets exist: a tenant without its own secret verifies with them. */
-export interface EnvSecrets {
-  stripe: boolean;
-  shopify: boolean;
 }
+
+/** Which providers have secrets in the env: a tenant without its own secret verifies with them. */
+export type EnvSecrets = Record<string, boolean>;
 
 /**
  * Parses the text of a tenants file. Returns the tenants, or a one-line problem naming the bad
  * field (never quoting the file's text, which holds secrets).
  */
-export function parseTenantsFile(text: string, env: EnvSecrets): { ok: true; value: TenantsFile } | { ok: false; problem: string } {
+export function parseTenantsFile(
+  text: string,
+  env: EnvSecrets,
+  providers: readonly ProviderDefinition[] = registry,
+): { ok: true; value: TenantsFile } | { ok: false; problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -74,23 +105,24 @@ export function parseTenantsFile(text: string, env: EnvSecrets): { ok: true; val
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
     return { ok: false, problem: `not valid JSON${position === undefined ? '' : ` (${lineAndColumn(text, Number(position))})`}` };
   }
-  const parsed = tenantsFile.safeParse(json);
+  const parsed = fileSchema(providers).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { ok: false, problem: `${issue.path.map(String).join('.') || '(file)'}: ${issue.message}` };
   }
-  const problem = missingSecret(parsed.data, env);
-  return problem ? { ok: false, problem } : { ok: true, value: parsed.data };
+  const file = parsed.data as TenantsFile;
+  const problem = missingSecret(file, env, providers);
+  return problem ? { ok: false, problem } : { ok: true, value: file };
 }
 
 /** A tenant whose webhooks could never verify is a configuration error, found at start. */
-function missingSecret({ tenants }: TenantsFile, env: EnvSecrets): string | null {
+function missingSecret({ tenants }: TenantsFile, env: EnvSecrets, providers: readonly ProviderDefinition[]): string | null {
   for (const [i, t] of tenants.entries()) {
-    if (t.shopify && !t.shopify.apiSecret && !env.shopify) {
-      return `tenants.${i}.shopify.apiSecret: required when SHOPIFY_API_SECRET is not set`;
-    }
-    if (t.stripe && !t.stripe.webhookSecret && !env.stripe) {
-      return `tenants.${i}.stripe.webhookSecret: required when STRIPE_WEBHOOK_SECRET is not set`;
+    for (const provider of providers) {
+      const block = tenantProvider(t, provider);
+      if (block && block.secrets.length === 0 && !env[provider.source]) {
+        return `${paths(t, i, provider).secret.join('.')}: required when ${provider.secretVariable} is not set`;
+      }
     }
   }
   return null;

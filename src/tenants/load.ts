@@ -1,3 +1,4 @@
+import type { ProviderDefinition } from '../handlers/provider.js';
 import { parseTenantsFile, type EnvSecrets, type TenantsFile } from './file.js';
 
 /**
@@ -14,6 +15,7 @@ function readTextFile(path: string): string {
 export function loadTenantsFile(
   path: string,
   env: EnvSecrets,
+  providers: readonly ProviderDefinition[],
   readFile: (path: string) => string = readTextFile,
 ): { ok: true; value: TenantsFile } | { ok: false; problem: string } {
   let text: string;
@@ -24,5 +26,5 @@ export function loadTenantsFile(
     if (code === 'ENOSYS') return { ok: false, problem: 'this runtime has no file system; TENANTS_FILE works on the Node runtime' };
     return { ok: false, problem: `cannot read the file${code ? ` (${code})` : ''}` };
   }
-  return parseTenantsFile(text, env);
+  return parseTenantsFile(text, env, providers);
 }

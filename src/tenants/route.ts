@@ -15,3 +15,6 @@ export function routeOf(tenant: Tenant | null, config: Config): TenantRoute {
 
 /** The tenants of TENANTS_FILE (none without one). */
 export const tenantsOf = (config: Config): Tenant[] => config.tenants?.tenants ?? [];
+
+/** Whether a shop or account no tenant lists is refused (UNLISTED_TENANTS; `reject` by default once a tenants file is set). */
+export const rejectsUnlisted = (config: Config): boolean => (config.UNLISTED_TENANTS ?? (config.tenants ? 'reject' : 'default')) === 'reject';

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { providers } from '../../handlers/index.js';
+import { tenantProvider } from '../../tenants/file.js';
 import type { Config } from '../../config.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { databaseOption, loadConfig } from '../context.js';
@@ -93,12 +95,14 @@ async function checkDubKey(config: Config, apiKey: string | undefined, label: st
 /** Per source: the env secret, or tenants (TENANTS_FILE) with their own. */
 function checkSecrets(config: Config): Check[] {
   const tenants = config.tenants?.tenants ?? [];
-  const sources = [
-    { name: 'stripe', variable: 'STRIPE_WEBHOOK_SECRET', count: config.STRIPE_WEBHOOK_SECRET.length, tenants: tenants.filter((t) => t.stripe?.webhookSecret).length },
-    { name: 'shopify', variable: 'SHOPIFY_API_SECRET', count: config.SHOPIFY_API_SECRET.length, tenants: tenants.filter((t) => t.shopify?.apiSecret).length },
-  ];
+  const sources = providers.map((p) => ({
+    name: p.source,
+    variable: p.secretVariable,
+    count: config.providers[p.source]?.secrets.length ?? 0,
+    tenants: tenants.filter((t) => (tenantProvider(t, p)?.secrets.length ?? 0) > 0).length,
+  }));
   if (sources.every((s) => s.count === 0 && s.tenants === 0)) {
-    return [{ level: 'fail', text: 'secrets: neither STRIPE_WEBHOOK_SECRET nor SHOPIFY_API_SECRET is set; every webhook would be refused' }];
+    return [{ level: 'fail', text: `secrets: none of ${sources.map((s) => s.variable).join(', ')} is set; every webhook would be refused` }];
   }
   return sources.map((s): Check => {
     const own = s.tenants > 0 ? `; ${s.tenants} tenant${s.tenants > 1 ? 's' : ''} with their own` : '';

@@ -26,6 +26,7 @@ export function toRecord(event: ReceivedEvent, result: MapResult, provisionalHol
     eventKey: event.eventKey,
     eventType: event.eventType,
     account: event.account,
+    tenant,
     payload: event.payload,
     receivedAt: event.receivedAt,
     state: result.outcome === 'commands' ? 'mapped' : result.outcome === 'ignored' ? 'ignored' : 'compliance',
