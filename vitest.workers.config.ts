@@ -3,6 +3,10 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 import { defineConfig } from 'vitest/config';
 import type { InlineConfig } from 'vitest/node';
 import { SHOPIFY_SECRET, STRIPE_SECRET } from './test/helpers/signers.js';
+import { LEMONSQUEEZY_SECRET } from './test/helpers/signers/lemonsqueezy.js';
+import { PADDLE_SECRET } from './test/helpers/signers/paddle.js';
+import { POLAR_SECRET } from './test/helpers/signers/polar.js';
+import { REVENUECAT_AUTH } from './test/helpers/signers/revenuecat.js';
 
 /**
  * Tests that run inside workerd (`npm run test:workers`): the Worker entry with a local D1 built
@@ -34,6 +38,10 @@ export default defineConfig(async () => {
             FAKE_DUB_SWITCHBOARD: inject('fakeDubSwitchboard'),
             STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
             SHOPIFY_API_SECRET: SHOPIFY_SECRET,
+            PADDLE_WEBHOOK_SECRET: PADDLE_SECRET,
+            POLAR_WEBHOOK_SECRET: POLAR_SECRET,
+            LEMONSQUEEZY_WEBHOOK_SECRET: LEMONSQUEEZY_SECRET,
+            REVENUECAT_WEBHOOK_AUTH: REVENUECAT_AUTH,
             LOG_LEVEL: 'warn',
           },
         },

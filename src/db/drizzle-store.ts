@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, is, isNull, lte, or, SQL, sql, type Query } from 'drizzle-orm';
 import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import * as schema from './schema.js';
+import type * as schema from './schema.js';
 import { customerLinks, inbox, outbox, saleLedger, saleRefs } from './schema.js';
 import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventResult, Store } from './store.js';
 import { planCompliance } from './scrub.js';

@@ -4,6 +4,7 @@ import type { NewOutboxRecord, Store } from '../db/store.js';
 import { providers as registry } from '../handlers/index.js';
 import type { ProviderDefinition } from '../handlers/provider.js';
 import { mapEvent } from '../ingest/ingest.js';
+import type { MapResult } from '../mappers/types.js';
 import { toRecord } from '../ingest/record.js';
 import { routeOf, tenantsOf } from '../tenants/route.js';
 
@@ -40,7 +41,7 @@ export async function rebuildRecords(
   const tenantConfig = tenantsOf(deps.config).find((t) => t.id === tenant) ?? null;
   const route = routeOf(tenantConfig, deps.config);
   const identity = { eventKey: row.eventKey, eventType: row.eventType, account: row.account };
-  let result;
+  let result: MapResult;
   try {
     result = await mapEvent({ provider, json, identity, payload: row.payload, route }, { store: deps.store, settingsOf: (s) => deps.config.providers[s]?.settings ?? {} });
   } catch {

@@ -79,7 +79,9 @@ function fileSchema(providers: readonly ProviderDefinition[]) {
       claim(`id:${t.id}`, t.id, t.id, ['tenants', i, 'id']);
       for (const provider of providers) {
         const at = paths(t as Tenant, i, provider).accounts;
-        tenantProvider(t as Tenant, provider)?.accounts.forEach((account, j) => claim(`${provider.source}:${account}`, account, t.id, [...at, j]));
+        for (const [j, account] of (tenantProvider(t as Tenant, provider)?.accounts ?? []).entries()) {
+          claim(`${provider.source}:${account}`, account, t.id, [...at, j]);
+        }
       }
     });
   });

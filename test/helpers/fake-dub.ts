@@ -21,7 +21,7 @@ const saleSchema = z.object({
   customerExternalId: z.string().min(1),
   amount: z.number().int().min(0),
   currency: z.string().regex(/^[a-z]{3}$/),
-  paymentProcessor: z.enum(['stripe', 'shopify', 'polar', 'paddle', 'revenuecat', 'custom']),
+  paymentProcessor: z.enum(['stripe', 'shopify', 'polar', 'paddle', 'lemonsqueezy', 'revenuecat', 'apple', 'dub', 'custom']),
   eventName: z.string().min(1),
   invoiceId: z.string().nullish(),
   metadata: z.record(z.string(), z.unknown()).nullish(),

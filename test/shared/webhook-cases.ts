@@ -15,10 +15,12 @@ import ordersPaidPresentment from '../fixtures/shopify/orders-paid-multicurrency
 export interface Secrets {
   stripe: string;
   shopify: string;
+  /** The other providers' test secrets, by source (`paddle`, `polar`, …). */
+  [source: string]: string | undefined;
 }
 
 export interface SignedWebhook {
-  path: '/webhooks/stripe' | '/webhooks/shopify';
+  path: `/webhooks/${string}`;
   headers: Record<string, string>;
   body: string;
 }

@@ -9,6 +9,10 @@ declare global {
       FAKE_DUB_SWITCHBOARD: string;
       STRIPE_WEBHOOK_SECRET: string;
       SHOPIFY_API_SECRET: string;
+      PADDLE_WEBHOOK_SECRET: string;
+      POLAR_WEBHOOK_SECRET: string;
+      LEMONSQUEEZY_WEBHOOK_SECRET: string;
+      REVENUECAT_WEBHOOK_AUTH: string;
       LOG_LEVEL: string;
     }
     interface GlobalProps {

@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { providerCases } from '../shared/provider-cases.js';
 import { expectCase, INBOX_ROWS_SQL, OUTBOX_ROWS_SQL, webhookCases, type Observed } from '../shared/webhook-cases.js';
 import { postWebhook, rows, startRemoteFakeDub, workerEnv, type RemoteFakeDub } from './harness.js';
 
@@ -15,11 +16,18 @@ beforeEach(async () => {
 afterEach(() => dub.close());
 
 describe('shared webhook cases (workerd, D1)', () => {
-  test.each(webhookCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  test.each([...webhookCases, ...providerCases].map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const target = workerEnv(dub);
     const observed: Observed = { responses: [], inbox: [], outbox: [], dub: [] };
     for (const delivery of c.deliveries) {
-      observed.responses.push(await postWebhook(target, await delivery.sign({ stripe: env.STRIPE_WEBHOOK_SECRET, shopify: env.SHOPIFY_API_SECRET })));
+      observed.responses.push(await postWebhook(target, await delivery.sign({
+          stripe: env.STRIPE_WEBHOOK_SECRET,
+          shopify: env.SHOPIFY_API_SECRET,
+          paddle: env.PADDLE_WEBHOOK_SECRET,
+          polar: env.POLAR_WEBHOOK_SECRET,
+          lemonsqueezy: env.LEMONSQUEEZY_WEBHOOK_SECRET,
+          revenuecat: env.REVENUECAT_WEBHOOK_AUTH,
+        })));
     }
     observed.inbox = await rows(INBOX_ROWS_SQL);
     observed.outbox = await rows(OUTBOX_ROWS_SQL);
