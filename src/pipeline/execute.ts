@@ -3,28 +3,12 @@ import { DubTransportError, type DubClient, type DubResponse } from '../dub/clie
 import type { OutboxRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
+import { httpFailure, type ExecuteDeps } from './dub-response.js';
 import { executeRefund } from './refund.js';
-import type { SaleLookup } from '../handlers/provider.js';
+
+export { describeResponse, httpFailure, type ExecuteDeps } from './dub-response.js';
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
-
-/** Dub's error body `{error: {code, message}}`, shortened for storage. */
-export function describeResponse(response: DubResponse): string {
-  const body = response.body as { error?: { code?: string; message?: string } } | null;
-  if (body && typeof body === 'object' && body.error) {
-    return `${response.status} ${body.error.code ?? ''}: ${body.error.message ?? ''}`.trim();
-  }
-  return `${response.status} ${typeof body === 'string' ? body : JSON.stringify(body)}`.slice(0, 500);
-}
-
-export function httpFailure(response: DubResponse): DeliveryOutcome {
-  return failed({
-    kind: 'http',
-    status: response.status,
-    message: describeResponse(response),
-    retryAfterMs: response.retryAfterMs,
-  });
-}
 
 /** A short record of what Dub answered, kept on the outbox row (no personal data). */
 function summarize(response: DubResponse, extra: Record<string, unknown> = {}): string {
@@ -44,13 +28,6 @@ function withoutEmptyFields<T extends Record<string, unknown>>(body: T): Partial
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== undefined && value !== '')) as Partial<T>;
 }
 
-export interface ExecuteDeps {
-  client: DubClient;
-  store: Store;
-  now?: () => number;
-  /** The row's provider's SaleLookup, if it has one (Stripe with STRIPE_API_KEY): finds a refund's sale through its API. */
-  findInvoiceForPayment?: SaleLookup | undefined;
-}
 
 /**
  * Runs one stored command against Dub and says what happened. Never throws for Dub's answers or

@@ -2,7 +2,7 @@ import type { RefundApplicationRow, SaleLedgerRow } from '../db/schema.js';
 import type { Commission, DubClient } from '../dub/client.js';
 import type { RefundBody } from '../dub/commands.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
-import { httpFailure, type ExecuteDeps } from './execute.js';
+import { httpFailure, type ExecuteDeps } from './dub-response.js';
 import { findRefundSale } from './refund-sale.js';
 
 /** Commission states Dub will not change (paid), or where a refund changes nothing. */
