@@ -48,6 +48,18 @@ function configuredSecrets(config: Config, providers: readonly ProviderDefinitio
   return [...tokens, ...fromProviders, ...fromTenants];
 }
 
+/** What a dry-run command would have sent, for the log: amounts and ids, no names or emails. */
+function dryRunSummary(command: string): Record<string, unknown> {
+  const parsed = JSON.parse(command) as { body?: Record<string, unknown>; externalId?: string };
+  const body = parsed.body ?? {};
+  const fields: Record<string, unknown> = {};
+  for (const key of ['eventName', 'amount', 'currency', 'invoiceId', 'paymentProcessor', 'clickId', 'customerExternalId']) {
+    if (body[key] !== undefined) fields[key] = body[key];
+  }
+  if (parsed.externalId) fields.customerExternalId = parsed.externalId;
+  return fields;
+}
+
 /**
  * Wires the runtime-neutral bridge: Dub clients (one per tenant's key; dry run without
  * DUB_API_KEY), dispatcher and HTTP app. Node and Workers entries only add their storage driver,
@@ -83,8 +95,9 @@ export function composeBridge(deps: BridgeDeps) {
       return failed({ kind: 'invalid', message: `tenant ${row.tenant} is not in TENANTS_FILE: add it back, then replay this dead letter` });
     }
     if (!client) {
-      logger.info({ outboxId: row.id, kind: row.kind, dryRun: true }, 'dry run (DUB_API_KEY not set): command recorded, not sent');
-      return done('skipped', JSON.stringify({ dryRun: true }));
+      // Only reached with DRY_RUN=1: without it, rows of a missing key are never claimed.
+      logger.info(Object.assign({ outboxId: row.id, kind: row.kind, dryRun: true }, dryRunSummary(row.command)), 'DRY RUN: would send this to Dub (replay it once DUB_API_KEY is set)');
+      return done('dry_run', JSON.stringify({ dryRun: true }));
     }
     return executeCommand(row, { client, store, now, findInvoiceForPayment: saleLookups.get(row.source) });
   };
@@ -101,6 +114,8 @@ export function composeBridge(deps: BridgeDeps) {
     ratePerMinute: config.DUB_RATE_LIMIT_PER_MINUTE,
     leaseMs: config.LEASE_MS,
     pauseProbeMs: config.DELIVERY_PAUSE_PROBE_MS,
+    // No DUB_API_KEY and no DRY_RUN=1: real work waits for the key instead of being finalised.
+    withoutKey: config.DUB_API_KEY || config.DRY_RUN ? [] : [null],
     logger,
     metrics,
     now,

@@ -3,6 +3,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 /** The closed set of error codes the HTTP API answers with, each mapped to one status. */
 export const errorStatus = {
   payload_too_large: 413,
+  /** The body did not arrive within the per-request deadline (a slow or stalled sender). */
+  request_timeout: 408,
+  /** Too many bodies are being read at once; the provider retries. */
+  server_busy: 503,
   missing_signature: 400,
   invalid_signature: 401,
   malformed_json: 400,

@@ -27,10 +27,13 @@ export const inbox = sqliteTable(
     uniqueIndex('inbox_source_event_key').on(t.source, t.eventKey),
     index('inbox_received_at').on(t.receivedAt),
     index('inbox_account').on(t.source, t.account),
+    // Retention's batches: only rows that still hold a payload are in it (pruning is the marker).
+    index('inbox_unpruned').on(t.receivedAt).where(sql`${t.payload} IS NOT NULL`),
   ],
 );
 
-export const outboxStates = ['pending', 'delivered', 'not_attributed', 'skipped', 'dead'] as const;
+/** `dry_run`: recorded with DRY_RUN=1 and no DUB_API_KEY, never sent; `replay` sends it once a key is set. */
+export const outboxStates = ['pending', 'delivered', 'not_attributed', 'skipped', 'dry_run', 'dead'] as const;
 export type OutboxState = (typeof outboxStates)[number];
 
 /**
@@ -62,6 +65,8 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     deliveredAt: integer('delivered_at'),
     response: text('response'),
+    /** When retention removed the command's personal fields (null: not yet); marks the row done for it. */
+    scrubbedAt: integer('scrubbed_at'),
   },
   (t) => [
     uniqueIndex('outbox_idempotency_key').on(t.idempotencyKey),
@@ -69,6 +74,8 @@ export const outbox = sqliteTable(
     index('outbox_inbox').on(t.inboxId),
     // Serves the lead-first check in claimDue (a pending lead of the same customer) and redaction.
     index('outbox_customer').on(t.customerKey, t.kind, t.state),
+    // Retention's batches: only rows not scrubbed yet are in it, so a run never walks old work again.
+    index('outbox_unscrubbed').on(t.state, t.createdAt).where(sql`${t.scrubbedAt} IS NULL`),
   ],
 );
 
@@ -133,10 +140,12 @@ export type SaleLedgerRow = typeof saleLedger.$inferSelect;
 
 /**
  * Every refund the bridge applied to a commission, keyed like its outbox row. A row is written as
- * `sending` (with the commissions as Dub listed them) before the PATCH and becomes `sent` together
- * with the ledger's `refunded_sent`. A `sending` row left by a lost answer or a crash is settled by
- * comparing Dub's commissions with that snapshot, so the change is never sent twice. At most one
- * refund per sale is in flight: two bridges cannot compute a delta from the same `refunded_sent`.
+ * `sending` (with the commissions as Dub listed them, the PATCH, its runner and lease) before the
+ * PATCH and becomes `sent` together with the ledger's `refunded_sent`. A `sending` row left by a
+ * lost answer or a crash is settled by its runner, or by another once the lease ran out, by
+ * comparing each commission with the state the PATCH produces, so the change is never sent
+ * twice. At most one refund per sale is in flight: two bridges cannot compute a delta from the
+ * same `refunded_sent`.
  */
 export const refundApplications = sqliteTable(
   'refund_applications',
@@ -148,6 +157,12 @@ export const refundApplications = sqliteTable(
     refundedTotal: integer('refunded_total').notNull(),
     /** JSON `[{id, status, amount}]`: the commissions as Dub listed them before the PATCH. */
     commissionsBefore: text('commissions_before').notNull(),
+    /** JSON of the PATCH body sent to each of them (`{status}` or `{modifySaleAmount, currency}`). */
+    change: text('change'),
+    /** The runner (one dispatcher) applying it while `sending`; it may settle it at any time. */
+    owner: text('owner'),
+    /** Until then no other runner touches a `sending` row (its PATCH may still be on the way). */
+    leaseUntil: integer('lease_until'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [

@@ -45,7 +45,7 @@ export type RecordEventResult =
   /** `queued` counts new outbox rows; a command whose key another event already queued adds none. */
   | { duplicate: false; inboxId: number; queued: number };
 
-export type DeliveredState = Extract<OutboxState, 'delivered' | 'not_attributed' | 'skipped'>;
+export type DeliveredState = Extract<OutboxState, 'delivered' | 'not_attributed' | 'skipped' | 'dry_run'>;
 
 /**
  * Identifies one claim of a row: a mark only applies if nobody re-claimed the row since. The
@@ -102,21 +102,38 @@ export interface Store {
   /** The refunds applied (or being applied) to a sale, to skip a repeat and settle a lost answer. */
   listRefundApplications(invoiceId: string): Promise<RefundApplicationRow[]>;
   /**
-   * Records a refund as `sending` before its PATCH, only if the sale's `refunded_sent` is still
-   * `expectedRefundedSent` and no other refund of that sale is in flight. False: try again later.
+   * Records a refund as `sending` (owned by `owner` until `leaseUntil`) before its PATCH, only if
+   * the sale's `refunded_sent` is still `expectedRefundedSent` and no other refund of that sale is
+   * in flight. False: try again later.
    */
   beginRefund(input: BeginRefundInput): Promise<boolean>;
   /**
-   * Settles a `sending` refund: landed -> `sent`, and the sale's `refunded_sent` raised to its total
-   * (never lowered), atomically; not landed -> forgotten, so it can be sent again.
+   * Makes a `sending` refund `owner`'s with a new lease, if it already is, its lease ran out, or
+   * `ownRetry` (the caller is that refund's own next attempt: its outbox claim makes it the only
+   * one). False: another runner holds it (its PATCH may still be on the way).
    */
-  settleRefund(refundKey: string, landed: boolean, at: number): Promise<void>;
+  takeOverRefund(input: { refundKey: string; owner: string; now: number; leaseUntil: number; ownRetry?: boolean }): Promise<boolean>;
+  /**
+   * Settles `owner`'s `sending` refund: landed -> `sent`, and the sale's `refunded_sent` raised to
+   * its total (never lowered), atomically; not landed -> forgotten, so it can be sent again.
+   * False: it was not `owner`'s any more (its lease ran out and another runner took it).
+   */
+  settleRefund(refundKey: string, landed: boolean, at: number, owner: string): Promise<boolean>;
   /** Carries out a Shopify compliance request; returns how many rows were scrubbed. */
   applyCompliance(action: ComplianceAction, inboxId: number, at: number): Promise<{ inbox: number; outbox: number }>;
-  /** Drops raw payloads older than `before`. */
-  prunePayloads(before: number): Promise<number>;
-  /** Strips names, emails and avatars from finished outbox commands created before `before`. */
-  scrubFinishedCommands(before: number): Promise<number>;
+  /** Drops raw payloads received before `before`, at most `limit` of them; returns how many. */
+  prunePayloads(before: number, limit?: number): Promise<number>;
+  /**
+   * Strips names, emails and avatars from at most `limit` finished outbox commands created before
+   * `before` and marks them scrubbed; returns how many.
+   */
+  scrubFinishedCommands(before: number, limit?: number): Promise<number>;
+  /**
+   * Deletes up to `limit` inbox events received before `before` whose commands are all done
+   * (delivered, not attributed, skipped), with those commands: dead letters and dry runs stay for
+   * `replay`. The sale ledger and refund rows stay.
+   */
+  deleteFinishedRows(before: number, limit?: number): Promise<{ inbox: number; outbox: number }>;
   stats(): Promise<OutboxStats>;
   getOutbox(id: number): Promise<OutboxRow | undefined>;
   getInbox(id: number): Promise<InboxRow | undefined>;
@@ -161,5 +178,10 @@ export interface BeginRefundInput {
   refundedTotal: number;
   /** JSON snapshot of the commissions before the PATCH. */
   commissionsBefore: string;
+  /** JSON of the PATCH body sent to each commission. */
+  change: string;
+  /** The runner applying it, and until when no other runner may settle it. */
+  owner: string;
+  leaseUntil: number;
   at: number;
 }

@@ -16,6 +16,8 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** How long delivery stays paused after a 401/403 before one row probes the key again. */
   pauseProbeMs?: number;
+  /** Tenants whose rows are never claimed (null = DUB_API_KEY, when it is not set): they stay pending. */
+  withoutKey?: ReadonlyArray<string | null>;
   logger: Logger;
   metrics: Metrics;
   now?: () => number;
@@ -178,7 +180,7 @@ export function createDispatcher(options: DispatcherOptions) {
       if (row) return row;
       // A paused key's rows stay put; once per pauseProbeMs one of them probes the key.
       const pending = (claiming ??= store
-        .claimDue(now(), options.concurrency, leaseMs, gates.onHold())
+        .claimDue(now(), options.concurrency, leaseMs, [...gates.onHold(), ...(options.withoutKey ?? [])])
         .then((rows) => claimed.push(...rows))
         .finally(() => (claiming = null)));
       if ((await pending) === 0) return undefined;

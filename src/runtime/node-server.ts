@@ -87,9 +87,15 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info(
-    { port, database: config.DATABASE_PATH, dubApiUrl: config.DUB_API_URL, dryRun: !config.DUB_API_KEY },
+    { port, database: config.DATABASE_PATH, dubApiUrl: config.DUB_API_URL, dryRun: !config.DUB_API_KEY && config.DRY_RUN },
     'dub-bridge listening',
   );
+  if (config.DUB_API_KEY) {
+    const { counts } = await store.stats();
+    if (counts.dry_run > 0) {
+      logger.warn({ dryRun: counts.dry_run }, `${counts.dry_run} commands were recorded in dry run; send them with \`dub-bridge replay --all-dry-run\``);
+    }
+  }
 
   let stopping: Promise<void> | null = null;
   return {

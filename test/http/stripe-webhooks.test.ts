@@ -221,15 +221,28 @@ describe('other events and settings', () => {
     expect(await (await bridge.postStripe(testEvent)).json()).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('TEST_EVENTS=skip') });
   });
 
-  test('without DUB_API_KEY the bridge runs dry: commands are stored and logged, nothing is sent', async () => {
+  test('DRY_RUN=1 without DUB_API_KEY: commands are stored as dry_run and logged with what would be sent, nothing is sent', async () => {
     await bridge.close();
     await dub.close();
     dub = await startFakeDub();
-    bridge = await startTestBridge({ DUB_API_URL: dub.url });
+    bridge = await startTestBridge({ DUB_API_URL: dub.url, DRY_RUN: '1' });
     await bridge.postStripe(stripeFixture('checkout-session-completed-payment'));
     await settled();
-    expect(bridge.query('SELECT state, response FROM outbox')).toEqual([{ state: 'skipped', response: '{"dryRun":true}' }]);
+    expect(bridge.query('SELECT state, response FROM outbox')).toEqual([{ state: 'dry_run', response: '{"dryRun":true}' }]);
     expect(dub.requests).toHaveLength(0);
-    expect(bridge.logs.some((line) => line.includes('dry run'))).toBe(true);
+    const line = bridge.logs.find((l) => l.includes('DRY RUN'));
+    expect(line).toContain('"amount":10000');
+    expect(line).toContain('"currency":"usd"');
+  });
+
+  test('without DUB_API_KEY (and no DRY_RUN) commands stay pending: a missing key never finalises real work', async () => {
+    await bridge.close();
+    await dub.close();
+    dub = await startFakeDub();
+    bridge = await startTestBridge({ DUB_API_URL: dub.url, SWEEP_INTERVAL_MS: '20' });
+    await bridge.postStripe(stripeFixture('checkout-session-completed-payment'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(bridge.query('SELECT state, attempts FROM outbox')).toEqual([{ state: 'pending', attempts: 0 }]);
+    expect(dub.requests).toHaveLength(0);
   });
 });
