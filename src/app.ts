@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { requestId } from 'hono/request-id';
+import { createConsole, type ConsoleDeps } from './console/index.js';
 import { BridgeError, errorStatus, type ErrorCode } from './errors.js';
 import type { Config } from './config.js';
 import type { Store } from './db/store.js';
@@ -17,6 +18,8 @@ export interface AppDeps extends WebhookDeps {
   dispatcherStatus: () => DispatcherStatus;
   /** The payment processors served; the registry when absent (tests add their own). */
   providers?: readonly ProviderDefinition[];
+  /** The console's own parts; with CONSOLE_TOKEN set the console is served at /console. */
+  console?: Pick<ConsoleDeps, 'queries' | 'replay' | 'deliveryMode'> | undefined;
 }
 
 /** Tenant ids as TENANTS_FILE allows them; anything else is not a route. */
@@ -60,6 +63,10 @@ export function createApp(deps: AppDeps) {
     );
   }
   app.route('/', healthRoutes(deps));
+  if (deps.config.CONSOLE_TOKEN && deps.console) {
+    const { config, store, now, dispatcherStatus } = deps;
+    app.route('/console', createConsole({ ...deps.console, config, store, now, dispatcherStatus }));
+  }
 
   app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${clip(c.req.path)}`));
   // The one place refusals are counted: every reason (413 body limit, 400 schema, 401 signature,

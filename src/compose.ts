@@ -8,6 +8,9 @@ import { createDubClient } from './dub/client.js';
 import { fetchTransport, type HttpTransport } from './dub/transport.js';
 import { maskSecrets, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import type { ConsoleDeps } from './console/index.js';
+import type { OpsQueries } from './ops/queries.js';
+import { replay } from './pipeline/replay.js';
 import { createDispatcher } from './pipeline/dispatcher.js';
 import { executeCommand } from './pipeline/execute.js';
 import { done, failed, type DeliveryOutcome } from './pipeline/outcome.js';
@@ -31,6 +34,8 @@ export interface BridgeDeps {
   readBody?: BodyReader;
   now?: () => number;
   metrics?: Metrics;
+  /** Read queries over the database (the console's); the console is mounted when CONSOLE_TOKEN is set and these are given. */
+  queries?: OpsQueries;
   /** How delivery is started after an ack: in-process on Node, `waitUntil` on Workers. */
   startDelivery: (c: Context, drain: () => Promise<unknown>) => void;
 }
@@ -122,6 +127,18 @@ export function composeBridge(deps: BridgeDeps) {
   });
 
   const readBody = deps.readBody ?? readRequestBody;
+  // The console's replay starts delivery at once (on Workers through the request's waitUntil).
+  const consoleParts = deps.queries
+    ? {
+        queries: deps.queries,
+        deliveryMode: config.DUB_API_KEY ? ('live' as const) : ('dry_run' as const),
+        replay: async (...[selector, options, c]: Parameters<ConsoleDeps['replay']>) => {
+          const report = await replay(selector, options, { store, config, now, providers });
+          if (report.requeued + report.added > 0) deps.startDelivery(c, dispatcher.drain);
+          return report;
+        },
+      }
+    : undefined;
   const app = createApp({
     config,
     store,
@@ -131,6 +148,7 @@ export function composeBridge(deps: BridgeDeps) {
     provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS,
     dispatcherStatus: dispatcher.status,
     providers,
+    console: consoleParts,
     settingsOf: (source) => config.providers[source]?.settings ?? {},
     readBody: (c) => readBody(c, config.MAX_BODY_BYTES),
     afterAck: (c, result) => {

@@ -12,6 +12,9 @@ import type { Store } from '../db/store.js';
  * on the D1 binding itself: drizzle's `db.batch` cannot take raw `sql` with parameters
  * (drizzle-orm#2277, "reading 'bind'"), so drizzle only renders each statement.
  */
+/** The drizzle database over a D1 binding (read queries of the console and the CLI). */
+export const d1Database = (d1: D1Database): AnySQLiteDatabase => drizzle(d1, { schema }) as unknown as AnySQLiteDatabase;
+
 export function createD1Store(d1: D1Database): Store {
   const db = drizzle(d1, { schema });
   const dialect = new SQLiteAsyncDialect();

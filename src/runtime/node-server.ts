@@ -6,6 +6,7 @@ import { readNodeBody } from './node-body.js';
 import { createNodeHttpTransport } from './node-http-transport.js';
 import { migrationsFolder } from './paths.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { opsQueries } from '../ops/queries.js';
 
 const DEFAULT_DATABASE_PATH = './data/dub-bridge.sqlite';
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
@@ -34,7 +35,7 @@ export interface RunningBridge {
 
 /** Starts the bridge on Node: SQLite store (migrated), HTTP server, sweeper and retention timers. */
 export async function startNodeBridge(config: Config, logger = createLogger(config.LOG_LEVEL, (line) => process.stdout.write(`${line}\n`))): Promise<RunningBridge> {
-  const { store, close } = openSqliteStore({
+  const { store, db, close } = openSqliteStore({
     path: config.DATABASE_PATH,
     migrationsFolder: migrationsFolder(),
     createDirectory: config.DATABASE_PATH === DEFAULT_DATABASE_PATH,
@@ -47,6 +48,7 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
     logger,
     dubTransport,
     readBody: readNodeBody,
+    queries: opsQueries(db),
     startDelivery: () => dispatcher.kick(),
   });
 

@@ -1,15 +1,14 @@
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import type { SQL } from 'drizzle-orm';
 import * as schema from '../db/schema.js';
 import { createDrizzleStore, toQuery, type AnySQLiteDatabase, type Statement, type StatementResult } from '../db/drizzle-store.js';
 import type { Store } from '../db/store.js';
 import { speedUpSqlCompiler } from './compile-sql.js';
-import { createFileSync } from './file-sync.js';
+import { openFileSync } from './file-sync.js';
 import { createGroupCommit } from './group-commit.js';
 
 export class DatabaseOpenError extends Error {
@@ -33,7 +32,7 @@ export interface OpenSqliteOptions {
  * waited for (losing one to a power cut means a row is sent again, which Dub absorbs).
  * docs/performance.md says what each speed-up here bought.
  */
-export function openSqliteStore(options: OpenSqliteOptions): { store: Store; close: () => void } {
+export function openSqliteStore(options: OpenSqliteOptions): { store: Store; db: AnySQLiteDatabase; close: () => void } {
   const path = resolve(options.path);
   const directory = dirname(path);
   if (!existsSync(directory)) {
@@ -71,10 +70,31 @@ export function openSqliteStore(options: OpenSqliteOptions): { store: Store; clo
     const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
     throw new DatabaseOpenError(`DATABASE_PATH: cannot migrate ${path}: ${cause}`);
   }
+  const wal = offLoopSync ? openWal(sqlite, path) : undefined;
   const atomic = createGroupCommit<Statement[], StatementResult[]>(transactionRunner(sqlite, dialect), {
-    ...(offLoopSync ? { durable: createFileSync(`${path}-wal`) } : {}),
+    ...(wal ? { durable: wal.sync } : {}),
   });
-  return { store: createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic), close: () => sqlite.close() };
+  const close = () => {
+    sqlite.close();
+    wal?.close();
+  };
+  return { store: createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic), db: db as unknown as AnySQLiteDatabase, close };
+}
+
+/**
+ * Opens the write-ahead log that commits are fsynced through, at start. SQLite keeps it beside the
+ * real file, so a DATABASE_PATH that is a symlink (or in a symlinked directory) is resolved first;
+ * a log that cannot be opened stops the start with one line instead of failing every commit.
+ */
+function openWal(sqlite: Database.Database, path: string) {
+  let walPath = `${path}-wal`;
+  try {
+    walPath = `${realpathSync(path)}-wal`;
+    return openFileSync(walPath);
+  } catch (error) {
+    sqlite.close();
+    throw new DatabaseOpenError(`DATABASE_PATH: cannot open the write-ahead log ${walPath}: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -2,9 +2,11 @@ import type { D1Database, ExecutionContext, ScheduledController } from '@cloudfl
 import { composeBridge } from '../compose.js';
 import { ConfigError, parseConfig, type Config } from '../config.js';
 import type { Store } from '../db/store.js';
+import { isRetentionRun, runRetention } from '../db/scrub.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
-import { createD1Store } from './d1-store.js';
+import { createD1Store, d1Database } from './d1-store.js';
+import { opsQueries, type OpsQueries } from '../ops/queries.js';
 
 /** The Worker's bindings: the D1 database plus the string vars and secrets of DESIGN.md's contract. */
 export interface WorkerEnv {
@@ -19,6 +21,7 @@ interface IsolateParts {
   env: WorkerEnv;
   config: Config;
   store: Store;
+  queries: OpsQueries;
   logger: Logger;
   metrics: Metrics;
 }
@@ -34,7 +37,7 @@ function isolateParts(env: WorkerEnv): IsolateParts {
   const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   const config = parseConfig(vars);
   const logger = createLogger(config.LOG_LEVEL, (line) => console.log(line));
-  cached = { env, config, store: createD1Store(env.DB), logger, metrics: createMetrics() };
+  cached = { env, config, store: createD1Store(env.DB), queries: opsQueries(d1Database(env.DB)), logger, metrics: createMetrics() };
   return cached;
 }
 
@@ -55,20 +58,25 @@ function configErrorResponse(error: ConfigError): Response {
   return Response.json({ error: { code: 'internal_error', message: error.message } }, { status: 500 });
 }
 
-/** Cron sweeper: due retries and expired leases, bounded by SWEEP_BUDGET_MS; then retention pruning. */
+/** Cron sweeper: due retries and expired leases, bounded by SWEEP_BUDGET_MS; then, hourly, retention. */
 async function sweep(parts: IsolateParts): Promise<void> {
   const { dispatcher } = compose(parts);
+  // Decided at the start: a long drain must not push the hourly run past its minute.
+  const retentionRun = isRetentionRun(Date.now());
   const budget = setTimeout(() => void dispatcher.stop(parts.config.DUB_TIMEOUT_MS), SWEEP_BUDGET_MS);
   try {
     const report = await dispatcher.drain();
     // Rows claimed but not started when the budget ran out: back to the queue for the next sweep.
     await dispatcher.releaseUnfinished();
     if (report.attempted > 0) parts.logger.info({ ...report }, 'sweep delivered');
-    // Same retention as on Node: raw payloads go, finished commands lose names and emails.
-    const before = Date.now() - parts.config.RETENTION_DAYS * 86_400_000;
-    const pruned = await parts.store.prunePayloads(before);
-    const scrubbed = await parts.store.scrubFinishedCommands(before);
-    if (pruned + scrubbed > 0) parts.logger.info({ pruned, scrubbed, retentionDays: parts.config.RETENTION_DAYS }, 'retention applied');
+    // Same retention as on Node, once an hour (this Cron runs every minute), in bounded batches
+    // that stay within a Worker's D1 query budget; what is left waits for the next hour.
+    if (retentionRun) {
+      const { RETENTION_DAYS: retentionDays, ROW_RETENTION_DAYS: rowRetentionDays } = parts.config;
+      const retention = await runRetention(parts.store, { retentionDays, rowRetentionDays, now: Date.now(), batchSize: 1_000, maxBatches: 5 });
+      const changed = retention.payloads + retention.commands + retention.deletedInbox + retention.deletedOutbox;
+      if (changed > 0) parts.logger.info({ ...retention, retentionDays, rowRetentionDays }, 'retention applied');
+    }
   } finally {
     clearTimeout(budget);
   }
