@@ -3,9 +3,10 @@ import { requestId } from 'hono/request-id';
 import { createConsole, type ConsoleDeps } from './console/index.js';
 import { BridgeError, errorStatus, type ErrorCode } from './errors.js';
 import type { Config } from './config.js';
+import { truncateForLog } from './log-redact.js';
 import type { Store } from './db/store.js';
 import { providers as registry } from './handlers/index.js';
-import { healthRoutes } from './handlers/health.js';
+import { healthRoutes, type DeliveryMode } from './handlers/health.js';
 import type { ProviderDefinition } from './handlers/provider.js';
 import { providerWebhook } from './handlers/webhook.js';
 import type { WebhookDeps } from './handlers/webhook-deps.js';
@@ -18,14 +19,14 @@ export interface AppDeps extends WebhookDeps {
   dispatcherStatus: () => DispatcherStatus;
   /** The payment processors served; the registry when absent (tests add their own). */
   providers?: readonly ProviderDefinition[];
+  /** Whether Dub calls are live, recorded as a dry run, or waiting for a key (`/healthz`). */
+  deliveryMode?: () => DeliveryMode;
   /** The console's own parts; with CONSOLE_TOKEN set the console is served at /console. */
   console?: Pick<ConsoleDeps, 'queries' | 'replay' | 'deliveryMode'> | undefined;
 }
 
 /** Tenant ids as TENANTS_FILE allows them; anything else is not a route. */
 const TENANT = '[a-z0-9][a-z0-9_-]{0,62}';
-/** Caller-controlled text in messages and logs stays short. */
-const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 function errorBody(c: Context, code: ErrorCode, message: string) {
   return c.json({ error: { code, message, requestId: c.get('requestId') } }, errorStatus[code]);
@@ -68,14 +69,14 @@ export function createApp(deps: AppDeps) {
     app.route('/console', createConsole({ ...deps.console, config, store, now, dispatcherStatus }));
   }
 
-  app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${clip(c.req.path)}`));
+  app.notFound((c) => errorBody(c, 'not_found', `no route for ${c.req.method} ${truncateForLog(c.req.path)}`));
   // The one place refusals are counted: every reason (413 body limit, 400 schema, 401 signature,
   // 404 unknown tenant, 5xx) passes here exactly once, so the handlers do not count them.
   app.onError((error, c) => {
     const source = webhookSource(c.req.path);
     const code: ErrorCode = error instanceof BridgeError ? error.code : 'internal_error';
     if (source) deps.metrics.rejected({ source, reason: code });
-    const fields = { requestId: c.get('requestId'), ...(source ? { source } : {}), code, path: clip(c.req.path) };
+    const fields = { requestId: c.get('requestId'), ...(source ? { source } : {}), code, path: truncateForLog(c.req.path) };
     if (error instanceof BridgeError) {
       if (error.status >= 500) deps.logger.error(fields, error.message);
       else deps.logger.warn(fields, error.message);

@@ -94,6 +94,8 @@ export function composeBridge(deps: BridgeDeps) {
     }),
   );
 
+  // Names this dispatcher to the refund ledger: it may settle its own unfinished refunds at once.
+  const runnerId = crypto.randomUUID();
   const execute = async (row: OutboxRow): Promise<DeliveryOutcome> => {
     const client = clients.forTenant(row.tenant);
     if (client === undefined) {
@@ -104,7 +106,7 @@ export function composeBridge(deps: BridgeDeps) {
       logger.info(Object.assign({ outboxId: row.id, kind: row.kind, dryRun: true }, dryRunSummary(row.command)), 'DRY RUN: would send this to Dub (replay it once DUB_API_KEY is set)');
       return done('dry_run', JSON.stringify({ dryRun: true }));
     }
-    return executeCommand(row, { client, store, now, findInvoiceForPayment: saleLookups.get(row.source) });
+    return executeCommand(row, { client, store, now, findInvoiceForPayment: saleLookups.get(row.source), runnerId, refundLeaseMs: config.LEASE_MS });
   };
 
   const dispatcher = createDispatcher({
@@ -149,6 +151,7 @@ export function composeBridge(deps: BridgeDeps) {
     dispatcherStatus: dispatcher.status,
     providers,
     console: consoleParts,
+    deliveryMode: () => (config.DUB_API_KEY ? 'live' : config.DRY_RUN ? 'dry_run' : 'no_api_key'),
     settingsOf: (source) => config.providers[source]?.settings ?? {},
     readBody: (c) => readBody(c, config.MAX_BODY_BYTES),
     afterAck: (c, result) => {

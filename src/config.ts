@@ -23,7 +23,7 @@ export const configSchema = z.object({
   DUB_API_KEY: z
     .string()
     .optional()
-    .transform((v) => (v && v.trim() ? v.trim() : undefined)),
+    .transform((v) => (v?.trim() ? v.trim() : undefined)),
   DUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.dub.co'),
   /** Providers' test events (Stripe `livemode: false`, Shopify `test: true`, sandboxes): forward, skip, or forward tagged `metadata.testEvent`. */
   TEST_EVENTS: z.enum(testEventsPolicies).default('forward'),

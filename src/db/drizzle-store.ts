@@ -3,7 +3,7 @@ import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.js';
 import { customerLinks, inbox, outbox, saleLedger, saleRefs } from './schema.js';
 import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventResult, Store } from './store.js';
-import { planCompliance } from './scrub.js';
+import { createRetention, planCompliance } from './scrub.js';
 import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
 import { createRefundLedger } from './refund-ledger.js';
 import { recordStatements } from './record-statements.js';
@@ -196,21 +196,15 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       return scrubbed;
     },
 
-    async prunePayloads(before) {
-      const rows = await db
-        .update(inbox)
-        .set({ payload: null })
-        .where(and(lte(inbox.receivedAt, before), sql`${inbox.payload} IS NOT NULL`))
-        .returning({ id: inbox.id });
-      return rows.length;
-    },
+    // After the outbox admin: retention's batched scrub replaces its scrubFinishedCommands.
+    ...createRetention(atomic),
 
     async stats(): Promise<OutboxStats> {
       const rows = await db
         .select({ state: outbox.state, count: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.createdAt})` })
         .from(outbox)
         .groupBy(outbox.state);
-      const counts = { pending: 0, delivered: 0, not_attributed: 0, skipped: 0, dead: 0 };
+      const counts = { pending: 0, delivered: 0, not_attributed: 0, skipped: 0, dry_run: 0, dead: 0 };
       let oldestPendingCreatedAt: number | null = null;
       for (const row of rows) {
         counts[row.state] = Number(row.count);

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
 import { inbox, outbox, saleLedger, saleRefs } from './schema.js';
-import { commandHasPersonalData, scrubbedCommand } from './scrub.js';
 import type { DeadLetter, NewOutboxRecord, OutboxFilter, Source, Store } from './store.js';
 
 /** The WHERE conditions of an outbox filter (shared by listing and requeueing). */
@@ -38,12 +37,12 @@ function ledgerUpsert(record: NewOutboxRecord, source: Source, rowMatch: SQL, at
 
 type AdminMethods = Pick<
   Store,
-  'listOutbox' | 'listDeadLetters' | 'findInboxByEvent' | 'replaceCommand' | 'addCommands' | 'scrubFinishedCommands'
+  'listOutbox' | 'listDeadLetters' | 'findInboxByEvent' | 'replaceCommand' | 'addCommands'
 >;
 
 /**
  * The operator side of the store: selecting rows for replay, rebuilding their commands, dead
- * letters for `status`, and retention of finished commands. Plain SQL, so D1 runs it too.
+ * letters for `status`. Plain SQL, so D1 runs it too.
  */
 export function createOutboxAdmin(db: AnySQLiteDatabase, atomic: AtomicRunner): AdminMethods {
   return {
@@ -117,15 +116,6 @@ export function createOutboxAdmin(db: AnySQLiteDatabase, atomic: AtomicRunner): 
           WHERE id = ${inboxId} AND state = 'ignored' AND EXISTS (SELECT 1 FROM ${outbox} WHERE inbox_id = ${inboxId})`);
       await atomic(statements);
       return (await count()) - before;
-    },
-
-    async scrubFinishedCommands(before) {
-      const rows = await db
-        .update(outbox)
-        .set({ command: scrubbedCommand })
-        .where(and(sql`${outbox.state} <> 'pending'`, sql`${outbox.createdAt} <= ${before}`, commandHasPersonalData))
-        .returning({ id: outbox.id });
-      return rows.length;
     },
   };
 }

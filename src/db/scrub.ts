@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ComplianceAction } from '../mappers/types.js';
-import type { AnySQLiteDatabase } from './drizzle-store.js';
-import { complianceLog, inbox, outbox } from './schema.js';
+import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
+import { complianceLog, inbox, outbox, outboxStates, type OutboxState } from './schema.js';
+import type { Store } from './store.js';
 
 /** Personal fields a stored Dub command may hold. */
 const PERSONAL_PATHS = [
@@ -76,3 +77,108 @@ function matchingOutbox(action: ComplianceAction): SQL {
   const byKey = keys.length ? sql`OR ${outbox.customerKey} IN (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})` : sql``;
   return sql`${outbox.source} = 'shopify' AND (${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${matchingInbox(action)}) ${byKey})`;
 }
+
+/** Every state but `pending` (still to be sent with its names and emails). */
+const NOT_PENDING = outboxStates.filter((state) => state !== 'pending');
+/** States whose work is over: dead letters and dry runs are kept for `replay`, so are states added later. */
+const DONE: readonly OutboxState[] = ['delivered', 'not_attributed', 'skipped'];
+const inList = (states: readonly string[]) => sql.join(states.map((s) => sql`${s}`), sql`, `);
+/** An inbox event retention may delete: every command of it (if any) is done. */
+const deletable = (before: number) =>
+  sql`i.received_at <= ${before} AND NOT EXISTS (SELECT 1 FROM ${outbox} o WHERE o.inbox_id = i.id AND o.state NOT IN (${inList(DONE)}))`;
+
+/**
+ * Retention's statements, one batch of at most `limit` rows each. Each reads an index that holds
+ * only the rows still to do (`inbox_unpruned`, `outbox_unscrubbed`) or a range that shrinks as
+ * rows are deleted, so a run costs the same on the first day and after years.
+ */
+export const retentionStatements = {
+  prunePayloads: (before: number, limit: number) =>
+    sql`UPDATE ${inbox} SET payload = NULL WHERE id IN (
+          SELECT id FROM ${inbox} INDEXED BY inbox_unpruned WHERE payload IS NOT NULL AND received_at <= ${before} LIMIT ${limit})`,
+  scrubFinishedCommands: (before: number, limit: number) =>
+    sql`UPDATE ${outbox} SET command = ${scrubbedCommand}, scrubbed_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000 WHERE id IN (
+          SELECT id FROM ${outbox} INDEXED BY outbox_unscrubbed
+          WHERE scrubbed_at IS NULL AND state IN (${inList(NOT_PENDING)}) AND created_at <= ${before} LIMIT ${limit})`,
+  // Commands first (they reference their event), then the events left without any: one batch.
+  deleteFinishedCommands: (before: number, limit: number) =>
+    sql`DELETE FROM ${outbox} WHERE inbox_id IN (
+          SELECT i.id FROM ${inbox} i WHERE ${deletable(before)} ORDER BY i.received_at, i.id LIMIT ${limit})`,
+  deleteFinishedEvents: (before: number, limit: number) =>
+    sql`DELETE FROM ${inbox} WHERE id IN (
+          SELECT i.id FROM ${inbox} i WHERE ${deletable(before)} AND NOT EXISTS (SELECT 1 FROM ${outbox} o WHERE o.inbox_id = i.id)
+          ORDER BY i.received_at, i.id LIMIT ${limit})`,
+};
+
+type RetentionMethods = Pick<Store, 'prunePayloads' | 'scrubFinishedCommands' | 'deleteFinishedRows'>;
+
+/** The Store's retention over any drizzle SQLite database (SQLite file or D1). */
+export function createRetention(atomic: AtomicRunner, defaultLimit = 500): RetentionMethods {
+  const changes = async (statement: SQL) => (await atomic([statement]))[0]?.changes ?? 0;
+  return {
+    prunePayloads: (before, limit = defaultLimit) => changes(retentionStatements.prunePayloads(before, limit)),
+    scrubFinishedCommands: (before, limit = defaultLimit) => changes(retentionStatements.scrubFinishedCommands(before, limit)),
+    async deleteFinishedRows(before, limit = defaultLimit) {
+      const [outboxDeleted, inboxDeleted] = await atomic([
+        retentionStatements.deleteFinishedCommands(before, limit),
+        retentionStatements.deleteFinishedEvents(before, limit),
+      ]);
+      return { inbox: inboxDeleted?.changes ?? 0, outbox: outboxDeleted?.changes ?? 0 };
+    },
+  };
+}
+
+export interface RetentionOptions {
+  /** RETENTION_DAYS: raw payloads and personal fields of finished commands go after this. */
+  retentionDays: number;
+  /** ROW_RETENTION_DAYS: finished events and their commands are deleted after this. */
+  rowRetentionDays: number;
+  now: number;
+  batchSize?: number;
+  /** Batches per kind of work in one run; what is left waits for the next run. */
+  maxBatches?: number;
+}
+
+export interface RetentionReport {
+  payloads: number;
+  commands: number;
+  deletedInbox: number;
+  deletedOutbox: number;
+  /** False when a kind of work hit `maxBatches`: the next run goes on with it. */
+  complete: boolean;
+}
+
+/**
+ * One retention run (hourly on Node and Workers), in bounded batches. The sale ledger, sale
+ * references and refund applications are kept: they hold no personal data, and they are what
+ * stops a refund months later from being taken off twice.
+ */
+export async function runRetention(store: Store, options: RetentionOptions): Promise<RetentionReport> {
+  const { batchSize = 500, maxBatches = 20 } = options;
+  const day = 86_400_000;
+  const personalBefore = options.now - options.retentionDays * day;
+  const rowsBefore = options.now - options.rowRetentionDays * day;
+  let complete = true;
+  const repeat = async (batch: () => Promise<number>) => {
+    let total = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const done = await batch();
+      total += done;
+      if (done < batchSize) return total;
+    }
+    complete = false;
+    return total;
+  };
+  const payloads = await repeat(() => store.prunePayloads(personalBefore, batchSize));
+  const commands = await repeat(() => store.scrubFinishedCommands(personalBefore, batchSize));
+  let deletedOutbox = 0;
+  const deletedInbox = await repeat(async () => {
+    const deleted = await store.deleteFinishedRows(rowsBefore, batchSize);
+    deletedOutbox += deleted.outbox;
+    return deleted.inbox;
+  });
+  return { payloads, commands, deletedInbox, deletedOutbox, complete };
+}
+
+/** Whether a run every minute (the Workers Cron) is the hourly retention run: the one at minute 0 UTC. */
+export const isRetentionRun = (now: number): boolean => new Date(now).getUTCMinutes() === 0;

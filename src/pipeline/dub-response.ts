@@ -29,4 +29,8 @@ export interface ExecuteDeps {
   now?: () => number;
   /** The row's provider's SaleLookup, if it has one (Stripe with STRIPE_API_KEY): finds a refund's sale through its API. */
   findInvoiceForPayment?: SaleLookup | undefined;
+  /** Names this dispatcher to the refund ledger (one per process or Worker invocation). */
+  runnerId?: string;
+  /** How long a refund being applied is reserved for its runner (LEASE_MS). */
+  refundLeaseMs?: number;
 }

@@ -1,7 +1,6 @@
 import { dubCommand, type DubCommand } from '../dub/commands.js';
-import { DubTransportError, type DubClient, type DubResponse } from '../dub/client.js';
+import { DubTransportError, type DubResponse } from '../dub/client.js';
 import type { OutboxRow } from '../db/schema.js';
-import type { Store } from '../db/store.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
 import { httpFailure, type ExecuteDeps } from './dub-response.js';
 import { executeRefund } from './refund.js';

@@ -30,7 +30,10 @@ export async function findRefundSale(body: RefundBody, store: Store, findInvoice
   if (!sale) return { found: false, outcome: failed({ kind: 'waiting', message: saleNotSeen(body, !!findInvoiceForPayment) }) };
 
   const saleRow = await store.getOutbox(sale.outboxId);
-  switch (saleRow?.state) {
+  // No row: retention deleted it after ROW_RETENTION_DAYS, which it only does to finished rows;
+  // the ledger stays, and Dub's commission list says whether there is anything to refund.
+  if (!saleRow) return { found: true, sale };
+  switch (saleRow.state) {
     case 'delivered':
       return { found: true, sale };
     case 'pending':
@@ -40,7 +43,7 @@ export async function findRefundSale(body: RefundBody, store: Store, findInvoice
     case 'dead':
       return skipped(sale, 'the sale is dead-lettered; requeue the sale, then this refund');
     default:
-      return skipped(sale, `the sale was not sent to Dub (${saleRow?.state ?? 'outbox row missing'})`);
+      return skipped(sale, `the sale was not sent to Dub (${saleRow.state})`);
   }
 }
 

@@ -1,5 +1,4 @@
 import type { D1Database } from '@cloudflare/workers-types/latest/index.js';
-import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import * as schema from '../db/schema.js';

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { composeBridge } from '../compose.js';
+import { runRetention } from '../db/scrub.js';
 import { createLogger, type Logger } from '../logger.js';
 import { readNodeBody } from './node-body.js';
 import { createNodeHttpTransport } from './node-http-transport.js';
@@ -34,7 +35,10 @@ export interface RunningBridge {
 }
 
 /** Starts the bridge on Node: SQLite store (migrated), HTTP server, sweeper and retention timers. */
-export async function startNodeBridge(config: Config, logger = createLogger(config.LOG_LEVEL, (line) => process.stdout.write(`${line}\n`))): Promise<RunningBridge> {
+export async function startNodeBridge(
+  config: Config,
+  logger = createLogger(config.LOG_LEVEL, (line) => process.stdout.write(`${line}\n`), config.LOG_FORMAT),
+): Promise<RunningBridge> {
   const { store, db, close } = openSqliteStore({
     path: config.DATABASE_PATH,
     migrationsFolder: migrationsFolder(),
@@ -63,10 +67,10 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
   // stay as the audit trail). Pending rows keep theirs until delivered.
   const applyRetention = async () => {
     try {
-      const before = Date.now() - config.RETENTION_DAYS * 86_400_000;
-      const payloads = await store.prunePayloads(before);
-      const commands = await store.scrubFinishedCommands(before);
+      const report = await runRetention(store, { retentionDays: config.RETENTION_DAYS, rowRetentionDays: config.ROW_RETENTION_DAYS, now: Date.now() });
+      const { payloads, commands, deletedInbox, deletedOutbox } = report;
       if (payloads + commands > 0) logger.info({ payloads, commands, retentionDays: config.RETENTION_DAYS }, 'retention: personal data pruned');
+      if (deletedInbox + deletedOutbox > 0) logger.info({ deletedInbox, deletedOutbox, rowRetentionDays: config.ROW_RETENTION_DAYS }, 'retention: finished rows deleted');
     } catch (error) {
       logger.error({ error: (error as Error).message }, 'retention pruning failed');
     }
@@ -75,7 +79,7 @@ export async function startNodeBridge(config: Config, logger = createLogger(conf
   await applyRetention();
   dispatcher.kick();
 
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' });
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   try {
     await listen(server, config.PORT);
   } catch (error) {

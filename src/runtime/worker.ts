@@ -36,7 +36,7 @@ function isolateParts(env: WorkerEnv): IsolateParts {
   if (cached?.env === env) return cached;
   const vars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   const config = parseConfig(vars);
-  const logger = createLogger(config.LOG_LEVEL, (line) => console.log(line));
+  const logger = createLogger(config.LOG_LEVEL, (line) => console.log(line), config.LOG_FORMAT);
   cached = { env, config, store: createD1Store(env.DB), queries: opsQueries(d1Database(env.DB)), logger, metrics: createMetrics() };
   return cached;
 }

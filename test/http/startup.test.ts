@@ -38,7 +38,8 @@ describe('configuration is validated at start', () => {
 });
 
 test('GET /healthz answers 200 once migrations ran, with outbox counts', async () => {
-  const bridge = await startTestBridge();
+  // A key is set (without one /healthz says no_api_key with 503: see the next test).
+  const bridge = await startTestBridge({ DUB_API_KEY: 'dub_test_key_0123456789', DUB_API_URL: 'http://127.0.0.1:9' });
   try {
     const response = await fetch(`${bridge.url}/healthz`);
     expect(response.status).toBe(200);
@@ -52,5 +53,21 @@ test('GET /healthz answers 200 once migrations ran, with outbox counts', async (
     expect(bridge.query('PRAGMA journal_mode')[0].journal_mode).toBe('wal');
   } finally {
     await bridge.close();
+  }
+});
+
+test('GET /healthz answers 503 no_api_key without DUB_API_KEY, and 200 dry_run with DRY_RUN=1', async () => {
+  const noKey = await startTestBridge();
+  const dry = await startTestBridge({ DRY_RUN: '1' });
+  try {
+    const missing = await fetch(`${noKey.url}/healthz`);
+    expect(missing.status).toBe(503);
+    expect(JSON.stringify(await missing.json())).toContain('no_api_key');
+    const dryRun = await fetch(`${dry.url}/healthz`);
+    expect(dryRun.status).toBe(200);
+    expect(JSON.stringify(await dryRun.json())).toContain('dry_run');
+  } finally {
+    await noKey.close();
+    await dry.close();
   }
 });

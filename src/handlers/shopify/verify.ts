@@ -12,7 +12,7 @@ export function createShopifyVerifier(secrets: readonly string[]): Verifier {
     const header = request.header('x-shopify-hmac-sha256');
     if (!header) return refused('missing_signature', 'missing X-Shopify-Hmac-Sha256 header');
     const signature = base64ToBytes(header);
-    if (!signature || signature.length !== 32) return refused('invalid_signature', 'X-Shopify-Hmac-Sha256 is not a base64 SHA-256 HMAC');
+    if (signature?.length !== 32) return refused('invalid_signature', 'X-Shopify-Hmac-Sha256 is not a base64 SHA-256 HMAC');
     for (const { secret, key } of await keys) {
       if (!(await verifyHmac(key, signature, request.body))) continue;
       const json = parseJson(request.text);
