@@ -11,8 +11,10 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { ConsoleDeps } from './console/index.js';
 import type { OpsQueries } from './ops/queries.js';
 import { replay } from './pipeline/replay.js';
-import { createDispatcher } from './pipeline/dispatcher.js';
+import { createDispatcher, type DispatcherOptions, type DispatcherStatus } from './pipeline/dispatcher.js';
 import { executeCommand } from './pipeline/execute.js';
+import type { KeyGates } from './pipeline/key-gates.js';
+import { createMapper } from './ingest/map-received.js';
 import { done, failed, type DeliveryOutcome } from './pipeline/outcome.js';
 import { createDubClients } from './tenants/dub-clients.js';
 import { providers as registry } from './handlers/index.js';
@@ -36,9 +38,19 @@ export interface BridgeDeps {
   metrics?: Metrics;
   /** Read queries over the database (the console's); the console is mounted when CONSOLE_TOKEN is set and these are given. */
   queries?: OpsQueries;
-  /** How delivery is started after an ack: in-process on Node, `waitUntil` on Workers. */
-  startDelivery: (c: Context, drain: () => Promise<unknown>) => void;
+  /**
+   * How delivery is started after an ack (`event`: the webhook's inbox row) or a console replay:
+   * in-process on Node, `waitUntil` or the delivery queue on Workers.
+   */
+  startDelivery: (c: Context, drain: () => Promise<unknown>, event?: { inboxId: number }) => void;
+  /** Per-Dub-key rate limit and pause; in this process when absent. Workers share them through a Durable Object. */
+  keyGates?: KeyGates;
+  /** What /healthz and the console say about delivery; the dispatcher's own status when absent. */
+  deliveryStatus?: () => DispatcherStatus;
 }
+
+/** What a runtime may set on one delivery run: which rows it claims, and its gates. */
+export type DeliveryOverrides = Pick<Partial<DispatcherOptions>, 'claim' | 'gates'>;
 
 /** Every configured secret and key, masked in logs even where no known prefix gives it away. */
 function configuredSecrets(config: Config, providers: readonly ProviderDefinition[]): string[] {
@@ -94,9 +106,8 @@ export function composeBridge(deps: BridgeDeps) {
     }),
   );
 
-  // Names this dispatcher to the refund ledger: it may settle its own unfinished refunds at once.
-  const runnerId = crypto.randomUUID();
-  const execute = async (row: OutboxRow): Promise<DeliveryOutcome> => {
+  // Names one dispatcher to the refund ledger: it may settle its own unfinished refunds at once.
+  const executeAs = (runnerId: string) => async (row: OutboxRow): Promise<DeliveryOutcome> => {
     const client = clients.forTenant(row.tenant);
     if (client === undefined) {
       return failed({ kind: 'invalid', message: `tenant ${row.tenant} is not in TENANTS_FILE: add it back, then replay this dead letter` });
@@ -109,24 +120,35 @@ export function composeBridge(deps: BridgeDeps) {
     return executeCommand(row, { client, store, now, findInvoiceForPayment: saleLookups.get(row.source), runnerId, refundLeaseMs: config.LEASE_MS });
   };
 
-  const dispatcher = createDispatcher({
-    store,
-    execute,
-    policy: {
-      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
-      baseBackoffMs: config.DELIVERY_BASE_BACKOFF_MS,
-      maxBackoffMs: config.DELIVERY_MAX_BACKOFF_MS,
-    },
-    concurrency: config.DELIVERY_CONCURRENCY,
-    ratePerMinute: config.DUB_RATE_LIMIT_PER_MINUTE,
-    leaseMs: config.LEASE_MS,
-    pauseProbeMs: config.DELIVERY_PAUSE_PROBE_MS,
-    // No DUB_API_KEY and no DRY_RUN=1: real work waits for the key instead of being finalised.
-    withoutKey: config.DUB_API_KEY || config.DRY_RUN ? [] : [null],
-    logger,
-    metrics,
-    now,
-  });
+  // One mapper and dispatcher per call, each with its own runner id: Node makes one; a Worker makes
+  // one per invocation (a promise or timer must not cross requests) with its own claim and gates.
+  const newDelivery = (overrides: DeliveryOverrides = {}) => {
+    // Record first: webhooks are stored raw and mapped here, before each claim of due rows.
+    const mapper = createMapper({ store, providers, config, logger, metrics, now });
+    const dispatcher = createDispatcher({
+      store,
+      execute: executeAs(crypto.randomUUID()),
+      beforeClaim: mapper.mapBacklog,
+      policy: {
+        maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+        baseBackoffMs: config.DELIVERY_BASE_BACKOFF_MS,
+        maxBackoffMs: config.DELIVERY_MAX_BACKOFF_MS,
+      },
+      concurrency: config.DELIVERY_CONCURRENCY,
+      ratePerMinute: config.DUB_RATE_LIMIT_PER_MINUTE,
+      leaseMs: config.LEASE_MS,
+      pauseProbeMs: config.DELIVERY_PAUSE_PROBE_MS,
+      // No DUB_API_KEY and no DRY_RUN=1: real work waits for the key instead of being finalised.
+      withoutKey: config.DUB_API_KEY || config.DRY_RUN ? [] : [null],
+      logger,
+      metrics,
+      now,
+      gates: deps.keyGates,
+      ...overrides,
+    });
+    return { mapper, dispatcher };
+  };
+  const { mapper, dispatcher } = newDelivery();
 
   const readBody = deps.readBody ?? readRequestBody;
   // The console's replay starts delivery at once (on Workers through the request's waitUntil).
@@ -147,17 +169,15 @@ export function composeBridge(deps: BridgeDeps) {
     logger,
     metrics,
     now,
-    provisionalHoldMs: config.PROVISIONAL_SALE_HOLD_MS,
-    dispatcherStatus: dispatcher.status,
+    dispatcherStatus: deps.deliveryStatus ?? dispatcher.status,
     providers,
     console: consoleParts,
     deliveryMode: () => (config.DUB_API_KEY ? 'live' : config.DRY_RUN ? 'dry_run' : 'no_api_key'),
-    settingsOf: (source) => config.providers[source]?.settings ?? {},
     readBody: (c) => readBody(c, config.MAX_BODY_BYTES),
     afterAck: (c, result) => {
-      if (!result.duplicate && result.queued > 0) deps.startDelivery(c, dispatcher.drain);
+      if (!result.duplicate) deps.startDelivery(c, dispatcher.drain, { inboxId: result.inboxId });
     },
   });
 
-  return { app, dispatcher, metrics, client: clients.fallback };
+  return { app, dispatcher, mapper, newDelivery, metrics, client: clients.fallback };
 }

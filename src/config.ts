@@ -4,7 +4,7 @@ import type { ProviderDefinition } from './handlers/provider.js';
 import { commaList } from './handlers/secret-list.js';
 import { testEventsPolicies } from './mappers/types.js';
 import type { TenantsFile } from './tenants/file.js';
-import { loadTenantsFile } from './tenants/load.js';
+import { loadTenants } from './tenants/load.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -79,6 +79,8 @@ export const configSchema = z.object({
   UNLISTED_TENANTS: z.enum(['reject', 'default']).optional(),
   /** JSON file of tenants (several shops / Stripe accounts, each with its own Dub key); docs/tenants.md. */
   TENANTS_FILE: z.string().trim().min(1).optional(),
+  /** The same tenants document as TENANTS_FILE, given inline (Workers have no file system: a secret). */
+  TENANTS_JSON: z.string().trim().min(1).optional(),
 });
 
 /** One provider's part of the config: its secrets (empty = not configured) and extra settings. */
@@ -153,10 +155,11 @@ export function parseConfig(
   return withTenants({ ...parsed, providers: byProvider }, providers, readFile);
 }
 
+/** TENANTS_FILE (read from disk) or TENANTS_JSON (inline), validated alike; see tenants/load.ts. */
 function withTenants(config: Config, providers: readonly ProviderDefinition[], readFile?: (path: string) => string): Config {
-  if (!config.TENANTS_FILE) return config;
+  if (!config.TENANTS_FILE && !config.TENANTS_JSON) return config;
   const env = Object.fromEntries(providers.map((p) => [p.source, config.providers[p.source]!.secrets.length > 0]));
-  const loaded = loadTenantsFile(config.TENANTS_FILE, env, providers, readFile);
-  if (!loaded.ok) throw new ConfigError(`invalid configuration: TENANTS_FILE (${config.TENANTS_FILE}): ${loaded.problem}`);
+  const loaded = loadTenants(config, env, providers, readFile);
+  if (!loaded.ok) throw new ConfigError(`invalid configuration: ${loaded.problem}`);
   return { ...config, tenants: loaded.value };
 }

@@ -4,6 +4,8 @@ export interface Metrics {
   duplicate(labels: { source: string; type: string }): void;
   rejected(labels: { source: string; reason: string }): void;
   ignored(labels: { source: string; type: string }): void;
+  /** A stored event the mapper could not parse or map (kept as `unmapped`). */
+  unmapped(labels: { source: string; type: string }): void;
   ackLatency(labels: { source: string }, seconds: number): void;
   delivered(labels: { source: string; kind: string }, state: string): void;
   retried(labels: { source: string; kind: string }): void;
@@ -14,6 +16,9 @@ export interface Metrics {
 }
 
 type Labels = Record<string, string>;
+
+/** Distinct event-type labels kept per source (cardinality bound). */
+const MAX_TYPES = 64;
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -29,6 +34,7 @@ const COUNTERS = {
   dub_bridge_webhooks_duplicate_total: 'Webhooks already recorded (provider redelivery), by source and event type.',
   dub_bridge_webhooks_rejected_total: 'Webhooks refused with a 4xx/5xx before anything was stored, by source and reason (error code).',
   dub_bridge_webhooks_ignored_total: 'Webhooks recorded but mapped to no Dub call, by source and event type.',
+  dub_bridge_events_unmapped_total: 'Stored events the mapper could not parse or map (kept as unmapped; replay --remap), by source and event type.',
   dub_bridge_deliveries_total: 'Outbox rows finished, by source, command kind and final state.',
   dub_bridge_delivery_retries_total: 'Delivery attempts that failed and will be retried, by source and command kind.',
   dub_bridge_dead_letters_total: 'Outbox rows dead-lettered, by source and command kind.',
@@ -40,6 +46,18 @@ export function createMetrics(): Metrics {
   const histogram = new Map<string, { labels: Labels; buckets: number[]; sum: number; count: number }>();
   let pausedValue = 0;
 
+  // Event types come from providers (a Shopify topic is a header the HMAC does not cover): each
+  // source keeps at most MAX_TYPES distinct labels, the rest count as `other`.
+  const typesBySource = new Map<string, Set<string>>();
+  const boundedType = (source: string, type: string) => {
+    const seen = typesBySource.get(source) ?? typesBySource.set(source, new Set()).get(source)!;
+    if (seen.has(type)) return type;
+    if (seen.size >= MAX_TYPES || !/^[A-Za-z0-9_./:-]{1,64}$/.test(type)) return 'other';
+    seen.add(type);
+    return type;
+  };
+  const typed = (l: { source: string; type: string }) => ({ source: l.source, type: boundedType(l.source, l.type) });
+
   const inc = (name: keyof typeof COUNTERS, labels: Labels) => {
     const counter = counters.get(name)!;
     const key = labelText(labels);
@@ -49,10 +67,11 @@ export function createMetrics(): Metrics {
   };
 
   return {
-    received: (l) => inc('dub_bridge_webhooks_received_total', l),
-    duplicate: (l) => inc('dub_bridge_webhooks_duplicate_total', l),
+    received: (l) => inc('dub_bridge_webhooks_received_total', typed(l)),
+    duplicate: (l) => inc('dub_bridge_webhooks_duplicate_total', typed(l)),
     rejected: (l) => inc('dub_bridge_webhooks_rejected_total', l),
-    ignored: (l) => inc('dub_bridge_webhooks_ignored_total', l),
+    ignored: (l) => inc('dub_bridge_webhooks_ignored_total', typed(l)),
+    unmapped: (l) => inc('dub_bridge_events_unmapped_total', typed(l)),
     delivered: (l, state) => inc('dub_bridge_deliveries_total', { ...l, state }),
     retried: (l) => inc('dub_bridge_delivery_retries_total', l),
     dead: (l) => inc('dub_bridge_dead_letters_total', l),

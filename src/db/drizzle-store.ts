@@ -6,7 +6,7 @@ import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventR
 import { createRetention, planCompliance } from './scrub.js';
 import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
 import { createRefundLedger } from './refund-ledger.js';
-import { recordStatements } from './record-statements.js';
+import { createIngestStore } from './ingest-store.js';
 
 /** Any drizzle SQLite database: better-sqlite3 (sync) on Node, D1 (async) on Workers. */
 export type AnySQLiteDatabase = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
@@ -63,40 +63,7 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
 
   return {
     ...createOutboxAdmin(db, atomic),
-
-    async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-      const { source, eventKey, receivedAt } = input.inbox;
-      // The receipt tells this delivery's inbox row from one a concurrent redelivery inserted.
-      const own = { source, eventKey, receipt: crypto.randomUUID(), receivedAt };
-      // Object.assign, not spreads: merging objects with spreads is a slow path in V8.
-      const statements: Statement[] = [recordStatements.inbox(Object.assign({ tenant: null }, input.inbox, own))];
-      const outboxStatements: number[] = [];
-      for (const row of input.outbox) {
-        outboxStatements.push(statements.length);
-        statements.push(recordStatements.outbox(Object.assign({}, own, row, { tenant: row.tenant ?? null })));
-        if (row.sale) {
-          const { invoiceId, amount, currency, refs } = row.sale;
-          const sale = Object.assign({}, own, {
-            invoiceId,
-            amount,
-            currency,
-            idempotencyKey: row.idempotencyKey,
-            refs: JSON.stringify(refs),
-          });
-          statements.push(recordStatements.sale(sale), recordStatements.saleRefs(sale));
-        }
-      }
-      for (const link of input.links) statements.push(recordStatements.link(Object.assign({}, own, link)));
-      const [inserted, ...rest] = await atomic(statements);
-      if (inserted?.changes === 1) {
-        // Outbox statements changed a row only when they queued a command (new, or an upgrade).
-        const queued = outboxStatements.filter((index) => rest[index - 1]!.changes > 0).length;
-        return { duplicate: false, inboxId: inserted.lastInsertRowid, queued };
-      }
-      const [row] = await db.select({ id: inbox.id }).from(inbox).where(and(eq(inbox.source, source), eq(inbox.eventKey, eventKey)));
-      if (!row) throw new Error(`inbox row for ${source} ${eventKey} missing after insert`);
-      return { duplicate: true, inboxId: row.id };
-    },
+    ...createIngestStore(db, atomic),
 
     async findCustomerLink(source, providerCustomerId) {
       const rows = await findLink.all({ source, providerCustomerId });
@@ -127,8 +94,10 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
             lte(outbox.nextAttemptAt, now),
             or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
             or(eq(outbox.kind, 'lead'), isNull(outbox.customerKey), sql`NOT EXISTS ${leadPending}`),
+            // The keys as one JSON parameter: D1 refuses more than 100 bound parameters per
+            // statement, so a list of ~90 paused tenants made every claim fail there.
             skipTenants.length
-              ? sql`coalesce(${outbox.tenant}, '') NOT IN (${sql.join(skipTenants.map((t) => sql`${t ?? ''}`), sql`, `)})`
+              ? sql`coalesce(${outbox.tenant}, '') NOT IN (SELECT value FROM json_each(${JSON.stringify(skipTenants.map((t) => t ?? ''))}))`
               : undefined,
           ),
         )

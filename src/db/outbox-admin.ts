@@ -3,11 +3,20 @@ import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
 import { inbox, outbox, saleLedger, saleRefs } from './schema.js';
 import type { DeadLetter, NewOutboxRecord, OutboxFilter, Source, Store } from './store.js';
 
+/**
+ * `column IN (ids)` with the ids as ONE parameter (a JSON array): D1 refuses a statement with more
+ * than 100 bound parameters ("too many SQL variables"), and a replay of every dead letter of a
+ * reason or range selects and requeues up to a thousand ids at once. SQLite took them as a list.
+ * An empty list matches nothing.
+ */
+const inIds = (column: typeof outbox.id | typeof outbox.inboxId, ids: number[]) =>
+  sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
 /** The WHERE conditions of an outbox filter (shared by listing and requeueing). */
 export function outboxConditions(filter: OutboxFilter): SQL {
   const conditions: SQL[] = [inArray(outbox.state, filter.states ?? ['dead'])];
-  if (filter.ids) conditions.push(inArray(outbox.id, filter.ids.length ? filter.ids : [-1]));
-  if (filter.inboxIds) conditions.push(inArray(outbox.inboxId, filter.inboxIds.length ? filter.inboxIds : [-1]));
+  if (filter.ids) conditions.push(inIds(outbox.id, filter.ids));
+  if (filter.inboxIds) conditions.push(inIds(outbox.inboxId, filter.inboxIds));
   if (filter.from !== undefined) conditions.push(sql`${outbox.createdAt} >= ${filter.from}`);
   if (filter.to !== undefined) conditions.push(sql`${outbox.createdAt} < ${filter.to}`);
   return and(...conditions)!;
@@ -111,9 +120,9 @@ export function createOutboxAdmin(db: AnySQLiteDatabase, atomic: AtomicRunner): 
         const ledger = ledgerUpsert(record, source, sql`o.inbox_id = ${inboxId}`, now, false);
         statements.push(...ledger);
       }
-      // An event an older mapper ignored is now mapped.
+      // An event an older mapper ignored, or could not map, is now mapped.
       statements.push(sql`UPDATE ${inbox} SET state = 'mapped', reason = NULL
-          WHERE id = ${inboxId} AND state = 'ignored' AND EXISTS (SELECT 1 FROM ${outbox} WHERE inbox_id = ${inboxId})`);
+          WHERE id = ${inboxId} AND state IN ('ignored', 'unmapped') AND EXISTS (SELECT 1 FROM ${outbox} WHERE inbox_id = ${inboxId})`);
       await atomic(statements);
       return (await count()) - before;
     },

@@ -24,6 +24,13 @@ export const recordStatements = {
       VALUES (${p('source')}, ${p('eventKey')}, ${p('eventType')}, ${p('account')}, ${p('tenant')}, ${p('receivedAt')}, ${p('payload')}, ${p('state')}, ${p('reason')}, ${p('receipt')})
       ON CONFLICT (source, event_key) DO NOTHING`),
 
+  // A received event taken for mapping: its new state and the receipt its commands are written under.
+  mapped: compiled(sql`UPDATE ${inbox} SET state = ${p('state')}, reason = ${p('reason')}, receipt = ${p('receipt')}
+      WHERE id = ${p('id')} AND state = 'received'`),
+
+  // An unmapped event that a remap found to be ignored (or a compliance request).
+  resolved: compiled(sql`UPDATE ${inbox} SET state = ${p('state')}, reason = ${p('reason')} WHERE id = ${p('id')} AND state = 'unmapped'`),
+
   // A pending, unclaimed row with a lower rank is replaced (a provisional sale upgraded by the
   // checkout that carries the merchant's attribution); anything else keeps the first.
   outbox: compiled(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, tenant, command, rank, state, attempts, created_at, next_attempt_at)

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
+export const inboxStates = ['received', 'mapped', 'ignored', 'unmapped', 'compliance', 'redacted'] as const;
+
 /**
  * One row per provider event, unique per (source, event_key): the database, not memory, is what
  * makes a redelivered webhook a duplicate. `receipt` is a per-request nonce that lets the D1
@@ -17,7 +19,11 @@ export const inbox = sqliteTable(
     account: text('account'),
     receivedAt: integer('received_at').notNull(),
     payload: text('payload'),
-    state: text('state', { enum: ['mapped', 'ignored', 'compliance', 'redacted'] }).notNull(),
+    /**
+     * `received`: verified and stored, not mapped yet (record-first: mapping happens after the
+     * ack); `unmapped`: the mapper could not parse or map it (`reason` says why; replay --remap).
+     */
+    state: text('state', { enum: inboxStates }).notNull(),
     reason: text('reason'),
     receipt: text('receipt').notNull(),
     /** TENANTS_FILE id the event was routed to (null = the env settings); replay keeps it. */
@@ -29,6 +35,8 @@ export const inbox = sqliteTable(
     index('inbox_account').on(t.source, t.account),
     // Retention's batches: only rows that still hold a payload are in it (pruning is the marker).
     index('inbox_unpruned').on(t.receivedAt).where(sql`${t.payload} IS NOT NULL`),
+    // The mapper's queue (record-first ingest): only events still waiting are in it.
+    index('inbox_received').on(t.id).where(sql`${t.state} = 'received'`),
   ],
 );
 

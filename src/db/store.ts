@@ -70,6 +70,17 @@ export interface OutboxStats {
 export interface Store {
   /** Inbox row + outbox rows + learned links + sale ledger, all or nothing. */
   recordEvent(input: RecordEventInput): Promise<RecordEventResult>;
+  /** Record-first: the verified event alone, state `received`, in one statement; a repeat is a duplicate. */
+  recordReceived(record: Omit<NewInboxRecord, 'state' | 'reason'>): Promise<{ duplicate: boolean; inboxId: number }>;
+  /** Received events waiting to be mapped, oldest first. */
+  listReceived(limit: number): Promise<InboxRow[]>;
+  /**
+   * A received event's mapping: its new state and reason (`inbox.state`/`reason` of `input`) and
+   * its outbox rows, links and ledger, all or nothing, only if it is still `received`.
+   */
+  /** An `unmapped` event that a remap found to be ignored (or compliance): its new state and reason. */
+  resolveUnmapped(inboxId: number, state: 'ignored' | 'compliance', reason: string | null): Promise<void>;
+  recordMapped(row: InboxRow, input: Pick<RecordEventInput, 'inbox' | 'outbox' | 'links'>): Promise<{ applied: boolean; queued: number }>;
   findCustomerLink(source: Source, providerCustomerId: string): Promise<string | undefined>;
   /**
    * Leases up to `limit` due rows in one statement so no two dispatchers get the same row. Rows of

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { IngestResult } from '../ingest/ingest.js';
+import type { ReceiveResult } from '../ingest/receive.js';
 import type { WebhookDeps } from './webhook-deps.js';
 
 export interface WebhookFacts {
@@ -16,20 +16,15 @@ export interface WebhookFacts {
  * Counts an acknowledged webhook and writes its one info line, with the request id so a
  * provider's delivery log can be matched to ours. Refusals are counted and logged in onError.
  */
-export function reportWebhook(c: Context, deps: WebhookDeps, facts: WebhookFacts, result: IngestResult, started: number): void {
+export function reportWebhook(c: Context, deps: WebhookDeps, facts: WebhookFacts, result: ReceiveResult, started: number): void {
   const { source, type } = facts;
   deps.metrics.received({ source, type });
   if (result.duplicate) deps.metrics.duplicate({ source, type });
-  else if (result.result.outcome === 'ignored') deps.metrics.ignored({ source, type });
   deps.metrics.ackLatency({ source }, (deps.now() - started) / 1000);
   // Built in place: spreads of spreads take a slow path in V8, and this runs for every webhook.
   const fields: Record<string, unknown> = { requestId: c.get('requestId'), source, type, eventId: facts.eventId, tenant: facts.tenant };
   if (facts.extra) Object.assign(fields, facts.extra);
   fields.duplicate = result.duplicate;
-  if (!result.duplicate) {
-    fields.outcome = result.result.outcome;
-    fields.queued = result.queued;
-    if (result.result.outcome === 'ignored') fields.reason = result.result.reason;
-  }
+  fields.inboxId = result.inboxId;
   deps.logger.info(fields, 'webhook recorded');
 }

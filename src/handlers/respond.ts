@@ -1,20 +1,15 @@
 import type { Context } from 'hono';
-import type { IngestResult } from '../ingest/ingest.js';
+import type { ReceiveResult } from '../ingest/receive.js';
 
-/** The 2xx body for a recorded or duplicate webhook: what the bridge did, without personal data. */
-export function ackBody(result: IngestResult) {
-  if (result.duplicate) return { received: true, duplicate: true };
-  const { result: mapped } = result;
-  return {
-    received: true,
-    duplicate: false,
-    outcome: mapped.outcome,
-    ...(mapped.outcome === 'ignored' ? { reason: mapped.reason } : {}),
-    ...(mapped.outcome === 'compliance' ? { action: mapped.compliance.action } : {}),
-    queued: result.queued,
-  };
+/**
+ * The 200 body for a stored or duplicate webhook. Record first: the event is durable once this is
+ * sent; what it maps to is decided right after (see the inbox state, `dub-bridge events`, the console).
+ */
+export function ackBody(result: ReceiveResult) {
+  // The inbox id is what `dub-bridge events show` and the console find the event by.
+  return { received: true, duplicate: result.duplicate, inboxId: result.inboxId };
 }
 
-export function ack(c: Context, result: IngestResult) {
+export function ack(c: Context, result: ReceiveResult) {
   return c.json(ackBody(result), 200);
 }

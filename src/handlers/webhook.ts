@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { BridgeError } from '../errors.js';
-import { ingestEvent } from '../ingest/ingest.js';
+import { receiveEvent } from '../ingest/receive.js';
 import type { ProviderRouter } from '../tenants/router.js';
 import type { Checked, ProviderDefinition, WebhookRequest } from './provider.js';
 import { ack } from './respond.js';
@@ -17,8 +17,8 @@ function checked<T>(result: Checked<T>): T {
 /**
  * `POST /webhooks/<source>[/<tenant>]` for any provider: choose the secrets (before reading the
  * body, so a missing secret or an unknown tenant costs nothing), read the raw bytes within the
- * size limit, verify, identify, then validate, map and record in one transaction and acknowledge.
- * Delivery to Dub happens after the ack.
+ * size limit, verify, identify, store the raw event in one durable insert, acknowledge. Parsing,
+ * mapping and delivery to Dub happen after the ack.
  */
 export function providerWebhook(provider: ProviderDefinition, router: ProviderRouter, deps: WebhookDeps) {
   return async (c: Context) => {
@@ -31,7 +31,7 @@ export function providerWebhook(provider: ProviderDefinition, router: ProviderRo
     const verified = checked(await plan.verify(request));
     const identity = checked(await provider.identify(verified, request));
     const route = plan.route ?? router.routeEvent(identity.account, verified.secret);
-    const result = await ingestEvent({ provider, json: verified.json, identity, payload: request.text, route, request }, deps);
+    const result = await receiveEvent({ source: provider.source, identity, payload: request.text, tenant: route.tenant }, deps);
     const extra = identity.account ? { [provider.accountLogField ?? 'account']: identity.account } : undefined;
     reportWebhook(c, deps, { source: provider.source, type: identity.eventType, eventId: identity.eventKey, tenant: route.tenant, extra }, result, started);
     deps.afterAck(c, result);

@@ -18,6 +18,11 @@ export interface RemapDeps {
 /** Why a stored event could not be rebuilt. */
 export type RemapFailure = 'no_payload' | 'unparseable' | 'unknown_provider';
 
+/** A rebuilt event: its commands, and what today's mappers decided (for an event kept as unmapped). */
+export type Rebuilt =
+  | { ok: true; records: NewOutboxRecord[]; result: MapResult }
+  | { ok: false; reason: RemapFailure; detail?: string };
+
 /**
  * Rebuilds the outbox records of a stored event from its raw payload with today's mappers, the
  * same records ingest would write now (same idempotency keys, so nothing is queued twice).
@@ -27,7 +32,7 @@ export async function rebuildRecords(
   row: InboxRow,
   tenant: string | null,
   deps: RemapDeps,
-): Promise<{ ok: true; records: NewOutboxRecord[] } | { ok: false; reason: RemapFailure }> {
+): Promise<Rebuilt> {
   if (row.payload === null) return { ok: false, reason: 'no_payload' };
   // Never guess: a stored event of a provider this build does not serve is left alone.
   const provider = (deps.providers ?? registry).find((p) => p.source === row.source);
@@ -44,9 +49,9 @@ export async function rebuildRecords(
   let result: MapResult;
   try {
     result = await mapEvent({ provider, json, identity, payload: row.payload, route }, { store: deps.store, settingsOf: (s) => deps.config.providers[s]?.settings ?? {} });
-  } catch {
-    return { ok: false, reason: 'unparseable' };
+  } catch (error) {
+    return { ok: false, reason: 'unparseable', detail: (error as Error).message };
   }
   const received = { source: row.source, eventKey: row.eventKey, eventType: row.eventType, account: row.account, tenant, payload: row.payload, receivedAt: row.receivedAt };
-  return { ok: true, records: toRecord(received, result, deps.config.PROVISIONAL_SALE_HOLD_MS).outbox };
+  return { ok: true, records: toRecord(received, result, deps.config.PROVISIONAL_SALE_HOLD_MS).outbox, result };
 }

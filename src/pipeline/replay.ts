@@ -102,7 +102,7 @@ async function remapGroup(inboxId: number, rows: OutboxRow[], addMissing: boolea
         ? 'raw payload is gone (retention or redaction)'
         : rebuilt.reason === 'unknown_provider'
           ? `no provider ${inbox?.source} in this build`
-          : 'raw payload no longer parses';
+          : `raw payload does not map${rebuilt.detail ? ` (${rebuilt.detail})` : ''}`;
     report.unchanged += rows.length;
     report.problems.push(`event ${inbox?.eventKey ?? inboxId}: ${why}; replay without --remap to send the stored command`);
     return;
@@ -129,4 +129,9 @@ async function remapGroup(inboxId: number, rows: OutboxRow[], addMissing: boolea
     }
   }
   if (addMissing && unused.length && inbox) report.added += await store.addCommands(inboxId, inbox.source, unused, deps.now());
+  // An event kept as unmapped that today's mappers read: it now says what they decided.
+  if (inbox?.state === 'unmapped' && rebuilt.result.outcome !== 'commands') {
+    const reason = rebuilt.result.outcome === 'ignored' ? rebuilt.result.reason : null;
+    await store.resolveUnmapped(inboxId, rebuilt.result.outcome === 'ignored' ? 'ignored' : 'compliance', reason);
+  }
 }

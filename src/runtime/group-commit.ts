@@ -21,7 +21,8 @@ export interface GroupCommitOptions {
  * `commit(batch)` must run the whole batch all-or-nothing (a better-sqlite3 transaction) and
  * return one result per write set, in order.
  */
-export function createGroupCommit<T, R = void>(commit: (batch: T[]) => R[] | undefined, options: GroupCommitOptions = {}) {
+// biome-ignore lint/suspicious/noConfusingVoidType: a commit that returns nothing (a plain transaction) is allowed.
+export function createGroupCommit<T, R = void>(commit: (batch: T[]) => R[] | void, options: GroupCommitOptions = {}) {
   const schedule = options.schedule ?? setImmediate;
   type Entry = { item: T; resolve: (result: R) => void; reject: (error: unknown) => void };
   let waiting: Entry[] = [];

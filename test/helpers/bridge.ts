@@ -41,7 +41,7 @@ export async function startTestBridge(env: Record<string, string | undefined> = 
   const bridge = await startNodeBridge(config, createLogger(config.LOG_LEVEL, (line) => logs.push(line)));
   const url = `http://127.0.0.1:${bridge.port}`;
   const reader = new Database(dbPath, { readonly: true, fileMustExist: true });
-  return {
+  const testBridge: TestBridge = {
     url,
     dbPath,
     logs,
@@ -63,11 +63,37 @@ export async function startTestBridge(env: Record<string, string | undefined> = 
     },
     query: (sql, ...params) => reader.prepare(sql).all(...params) as any[],
     async close() {
+      running.delete(url);
       reader.close();
       await bridge.shutdown();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  running.set(url, testBridge);
+  return testBridge;
+}
+
+const running = new Map<string, TestBridge>();
+
+/**
+ * A webhook's ack and what the bridge decided for it after the ack (record first: the answer
+ * only says the event is stored). Waits until the mapper took the event out of `received`, then
+ * adds `outcome` (commands, ignored, unmapped, compliance), `reason`, `queued` (commands this
+ * event added) and, for compliance requests, `action`, read from the bridge's SQLite file.
+ */
+export async function mappedAck(response: Response): Promise<any> {
+  const body = (await response.json()) as { received?: boolean; duplicate?: boolean; inboxId?: number };
+  const bridge = running.get(new URL(response.url).origin);
+  if (!bridge || body.received !== true || body.duplicate || body.inboxId === undefined) return body;
+  const id = body.inboxId;
+  const row = await eventually(() => {
+    const [inbox] = bridge.query<{ state: string; reason: string | null }>('SELECT state, reason FROM inbox WHERE id = ?', id);
+    return inbox && inbox.state !== 'received' ? inbox : null;
+  });
+  const outcome = row.state === 'mapped' ? 'commands' : row.state;
+  const queued = bridge.query<{ n: number }>('SELECT count(*) AS n FROM outbox WHERE inbox_id = ?', id)[0]!.n;
+  const action = bridge.query<{ action: string }>('SELECT action FROM compliance_log WHERE inbox_id = ? ORDER BY id LIMIT 1', id)[0]?.action;
+  return { ...body, outcome, ...(row.reason ? { reason: row.reason } : {}), ...(action ? { action } : {}), queued };
 }
 
 /** Polls until `check` returns a truthy value (deliveries happen after the ack). */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { appleFixture, inSandbox, type AppleFixture } from '../fixtures/apple/index.js';
-import { eventually, startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { eventually, mappedAck, startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 import { appleNotificationBody, appleTestPki, type BodyOptions } from '../helpers/signers/apple.js';
 
@@ -63,12 +63,12 @@ describe('App Store over HTTP', () => {
     const body = signed(appleFixture('subscribed-initial-buy'));
     const first = await postApple(body);
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ outcome: 'commands', queued: 1 });
+    expect(await mappedAck(first)).toMatchObject({ outcome: 'commands', queued: 1 });
     // Apple retries the same notification (same notificationUUID).
     expect(await (await postApple(body)).json()).toMatchObject({ duplicate: true });
     const burst = await Promise.all(Array.from({ length: 4 }, () => postApple(body)));
     expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(await (await postApple(signed(renotified(appleFixture('subscribed-initial-buy'))))).json()).toMatchObject({ queued: 0 });
+    expect(await mappedAck(await postApple(signed(renotified(appleFixture('subscribed-initial-buy')))))).toMatchObject({ queued: 0 });
     await delivered(INITIAL_BUY);
     await settled();
 
@@ -111,7 +111,7 @@ describe('App Store over HTTP', () => {
     expect((await postApple(signed(prorated))).status).toBe(200);
     await settled();
     // The same refund state in another notification is the same refund key.
-    expect(await (await postApple(signed(renotified(structuredClone(prorated))))).json()).toMatchObject({ queued: 0 });
+    expect(await mappedAck(await postApple(signed(renotified(structuredClone(prorated)))))).toMatchObject({ queued: 0 });
     await settled();
     // 999 × 33.333 % = 332.99… → 333 off.
     expect(patches().map((p) => p.body)).toEqual([{ modifySaleAmount: -333, currency: 'usd' }]);
@@ -155,7 +155,7 @@ describe('App Store over HTTP', () => {
     for (const [fixture, type] of [[appleFixture('did-change-renewal-status'), 'DID_CHANGE_RENEWAL_STATUS'], [appleFixture('test'), 'TEST']] as const) {
       const response = await postApple(signed(fixture));
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: `unhandled event type ${type}` });
+      expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: `unhandled event type ${type}` });
     }
     expect(inbox().map((row) => [row.event_type, row.state])).toEqual([
       ['DID_CHANGE_RENEWAL_STATUS:AUTO_RENEW_DISABLED', 'ignored'],
@@ -167,7 +167,7 @@ describe('App Store over HTTP', () => {
   test('Sandbox under TEST_EVENTS=skip is 200 and sends nothing', async () => {
     await start({ TEST_EVENTS: 'skip' });
     const response = await postApple(signed(inSandbox(appleFixture('subscribed-initial-buy'))));
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
     expect(dub.requests).toHaveLength(0);
   });
 

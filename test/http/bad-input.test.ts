@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { stripeFixture } from '../fixtures/stripe/index.js';
-import { startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { startTestBridge, type TestBridge, mappedAck } from '../helpers/bridge.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 import { shopifyHeaders, stripeSignature } from '../helpers/signers.js';
 
@@ -88,16 +88,26 @@ describe('Stripe', () => {
     expectNothingStored();
   });
 
-  test('a valid signature over a payload that fails the schema', async () => {
+  test('a valid signature over a payload that fails the schema is kept as unmapped (200), never bounced', async () => {
     const event = stripeFixture('checkout-session-completed-payment');
     event.data.object.amount_total = 'a lot';
-    const message = await expectError(await bridge.postStripe(event), 400, 'invalid_payload');
-    expect(message).toContain('amount_total');
-    expectNothingStored();
+    const response = await bridge.postStripe(event);
+    expect(response.status).toBe(200);
+    const decided = await mappedAck(response);
+    expect(decided).toMatchObject({ outcome: 'unmapped', queued: 0 });
+    expect(decided.reason).toContain('amount_total');
+    expect(bridge.query('SELECT count(*) AS n FROM outbox')[0].n).toBe(0);
+    expect(dub.requests).toHaveLength(0);
   });
 
-  test('an event without an evt_ id fails the envelope schema', async () => {
-    await expectError(await bridge.postStripe({ id: 'nope', type: 'checkout.session.completed' }), 400, 'invalid_payload');
+  test('an event without an evt_ id fails the envelope schema: stored as unmapped, nothing sent', async () => {
+    const decided = await mappedAck(await bridge.postStripe({ id: 'nope', type: 'checkout.session.completed' }));
+    expect(decided).toMatchObject({ outcome: 'unmapped', queued: 0 });
+    expect(dub.requests).toHaveLength(0);
+  });
+
+  test('a signed body that is not a JSON object with id and type is refused before anything is stored', async () => {
+    await expectError(await bridge.postStripe('[1,2,3]'), 400, 'invalid_payload');
     expectNothingStored();
   });
 
@@ -141,11 +151,14 @@ describe('Shopify', () => {
     expectNothingStored();
   });
 
-  test('a valid HMAC over a payload that fails the schema', async () => {
+  test('a valid HMAC over a payload that fails the schema is kept as unmapped (200), never bounced', async () => {
     const broken = shopifyOrder.replace('"current_subtotal_price_set"', '"current_subtotal_price_set_renamed"').replace('"subtotal_price_set"', '"subtotal_price_set_renamed"');
-    const message = await expectError(await bridge.postShopify(broken, { topic: 'orders/paid' }), 400, 'invalid_payload');
-    expect(message).toContain('subtotal');
-    expectNothingStored();
+    const response = await bridge.postShopify(broken, { topic: 'orders/paid' });
+    expect(response.status).toBe(200);
+    const decided = await mappedAck(response);
+    expect(decided).toMatchObject({ outcome: 'unmapped', queued: 0 });
+    expect(decided.reason).toContain('subtotal');
+    expect(dub.requests).toHaveLength(0);
   });
 
   test('missing topic or shop headers', async () => {
@@ -163,8 +176,8 @@ describe('Shopify', () => {
   test('an unknown topic is acknowledged and recorded as ignored, with no Dub call', async () => {
     const response = await bridge.postShopify(shopifyOrder, { topic: 'products/update', eventId: 'evt-unknown-topic' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: 'ignored' });
-    expect(bridge.query('SELECT event_type, state FROM inbox')).toEqual([{ event_type: 'products/update', state: 'ignored' }]);
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored' });
+    expect(bridge.query(`SELECT event_type, state FROM inbox WHERE event_type = 'products/update'`)).toEqual([{ event_type: 'products/update', state: 'ignored' }]);
     expect(dub.requests).toHaveLength(0);
   });
 });

@@ -149,6 +149,6 @@ describe('logs', () => {
     expect(recorded.every((l) => l.level === 'info')).toBe(true);
     expect(recorded.map((l) => l.requestId).sort()).toEqual(ids((s) => s === 200).sort());
     expect(refused.map((l) => l.requestId).sort()).toEqual(ids((s) => s >= 400).sort());
-    expect(recorded.find((l) => l.source === 'shopify' && l.type === 'orders/create')).toMatchObject({ outcome: 'ignored', shop: 'dub-bridge-test.myshopify.com' });
+    expect(recorded.find((l) => l.source === 'shopify' && l.type === 'orders/create')).toMatchObject({ duplicate: false, shop: 'dub-bridge-test.myshopify.com' });
   });
 });

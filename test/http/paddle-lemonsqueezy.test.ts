@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
-import { eventually, startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { eventually, mappedAck, startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 import { LEMONSQUEEZY_SECRET, lemonSqueezyHeaders } from '../helpers/signers/lemonsqueezy.js';
 import { PADDLE_SECRET, paddleHeaders } from '../helpers/signers/paddle.js';
@@ -49,7 +49,7 @@ describe('Paddle over HTTP', () => {
     await start();
     const first = await postPaddle(paddleTransaction);
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ outcome: 'commands', queued: 1 });
+    expect(await mappedAck(first)).toMatchObject({ outcome: 'commands', queued: 1 });
     // Paddle retries the same event (same event_id) with a fresh signature timestamp.
     const again = await postPaddle(paddleTransaction, paddleHeaders(paddleTransaction, { ts: Math.floor(Date.now() / 1000) - 60 }));
     expect(await again.json()).toMatchObject({ duplicate: true });
@@ -82,13 +82,13 @@ describe('Paddle over HTTP', () => {
     const commission = dub.commissionFor(PADDLE_TXN)!;
 
     // Pending approval changes nothing; the approval (updated) refunds 3000 of the 59900 sale.
-    expect(await (await postPaddle(raw('paddle/adjustment-created'))).json()).toMatchObject({ outcome: 'ignored' });
+    expect(await mappedAck(await postPaddle(raw('paddle/adjustment-created')))).toMatchObject({ outcome: 'ignored' });
     await postPaddle(raw('paddle/adjustment-updated'));
     await settled();
     // The same adjustment approved again under another event id maps to the same refund key.
     const approvedAgain = JSON.parse(raw('paddle/adjustment-updated'));
     approvedAgain.event_id = 'evt_01h8c6wz4ac017hxdehrgdvpz5';
-    expect(await (await postPaddle(JSON.stringify(approvedAgain))).json()).toMatchObject({ queued: 0 });
+    expect(await mappedAck(await postPaddle(JSON.stringify(approvedAgain)))).toMatchObject({ queued: 0 });
     await settled();
     expect(patches().map((p) => p.body)).toEqual([{ modifySaleAmount: -3000, currency: 'usd' }]);
     expect(commission.amount).toBe(59900 - 3000);
@@ -119,7 +119,7 @@ describe('Paddle over HTTP', () => {
     const body = JSON.stringify({ event_id: 'evt_01hv8xpayout0000000000000', event_type: 'payout.paid', occurred_at: '2026-04-12T10:18:49.621022Z', data: { id: 'pay_1' } });
     const response = await postPaddle(body);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type payout.paid' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type payout.paid' });
     expect(bridge.query(`SELECT state, reason FROM inbox WHERE source = 'paddle'`)).toEqual([{ state: 'ignored', reason: 'unhandled event type payout.paid' }]);
   });
 });
@@ -130,7 +130,7 @@ const lemonOrder = raw('lemonsqueezy/order-created');
 describe('Lemon Squeezy over HTTP', () => {
   test('order_created reaches Dub once as a lemonsqueezy sale (retries of the same bytes add nothing)', async () => {
     await start();
-    expect(await (await postLemon(lemonOrder)).json()).toMatchObject({ outcome: 'commands', queued: 1 });
+    expect(await mappedAck(await postLemon(lemonOrder))).toMatchObject({ outcome: 'commands', queued: 1 });
     expect(await (await postLemon(lemonOrder)).json()).toMatchObject({ duplicate: true });
     const burst = await Promise.all(Array.from({ length: 5 }, () => postLemon(lemonOrder)));
     expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -176,6 +176,6 @@ describe('Lemon Squeezy over HTTP', () => {
     await start();
     const response = await postLemon(raw('lemonsqueezy/subscription-created'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type subscription_created' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type subscription_created' });
   });
 });

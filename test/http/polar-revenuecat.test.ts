@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { polarFixtureText } from '../fixtures/polar/index.js';
 import { revenuecatFixture, revenuecatFixtureText } from '../fixtures/revenuecat/index.js';
-import { eventually, startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { eventually, mappedAck, startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 import { POLAR_OTHER_SECRET, POLAR_SECRET, POLAR_SECRET_BASE64, polarHeaders } from '../helpers/signers/polar.js';
 import { REVENUECAT_AUTH, revenuecatHeaders } from '../helpers/signers/revenuecat.js';
@@ -51,14 +51,14 @@ describe('Polar over HTTP', () => {
     const headers = polarHeaders(polarOrder, { webhookId: 'msg_test_polar_http_1' });
     const first = await postPolar(polarOrder, headers);
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ outcome: 'commands', queued: 1 });
+    expect(await mappedAck(first)).toMatchObject({ outcome: 'commands', queued: 1 });
     // Polar retries the same message id, signed again at a later time.
     const retry = polarHeaders(polarOrder, { webhookId: 'msg_test_polar_http_1', timestamp: Math.floor(Date.now() / 1000) + 5 });
     expect(await (await postPolar(polarOrder, retry)).json()).toMatchObject({ duplicate: true });
     const burst = await Promise.all(Array.from({ length: 5 }, () => postPolar(polarOrder, headers)));
     expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     // A different message carrying the same order (order id = invoiceId) adds no second sale either.
-    expect(await (await postPolar(polarOrder)).json()).toMatchObject({ queued: 0 });
+    expect(await mappedAck(await postPolar(polarOrder))).toMatchObject({ queued: 0 });
     await delivered(POLAR_ORDER);
     await settled();
 
@@ -103,9 +103,9 @@ describe('Polar over HTTP', () => {
     await settled();
     // Polar also sends refund.created for the same money: ignored, not counted twice.
     const refundCreated = JSON.stringify({ type: 'refund.created', timestamp: '2026-10-05T08:00:00Z', data: { id: 'r1', order_id: POLAR_ORDER, amount: 3000 } });
-    expect(await (await postPolar(refundCreated)).json()).toMatchObject({ outcome: 'ignored' });
+    expect(await mappedAck(await postPolar(refundCreated))).toMatchObject({ outcome: 'ignored' });
     // The same cumulative state in another message maps to the same refund key.
-    expect(await (await postPolar(partial)).json()).toMatchObject({ queued: 0 });
+    expect(await mappedAck(await postPolar(partial))).toMatchObject({ queued: 0 });
     await settled();
     expect(patches().map((p) => p.body)).toEqual([{ modifySaleAmount: -3000, currency: 'usd' }]);
     expect(commission.amount).toBe(9000 - 3000);
@@ -140,7 +140,7 @@ describe('Polar over HTTP', () => {
     const body = JSON.stringify({ type: 'member.created', timestamp: '2026-10-01T12:00:00Z', data: { id: 'mem_1' } });
     const response = await postPolar(body);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type member.created' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type member.created' });
     expect(bridge.query(`SELECT state, reason FROM inbox WHERE source = 'polar'`)).toEqual([{ state: 'ignored', reason: 'unhandled event type member.created' }]);
   });
 });
@@ -151,7 +151,7 @@ const rcPurchase = revenuecatFixtureText('initial-purchase');
 describe('RevenueCat over HTTP', () => {
   test('INITIAL_PURCHASE reaches Dub once as a revenuecat sale (redeliveries of event.id, sequential and concurrent, add nothing)', async () => {
     await start();
-    expect(await (await postRevenueCat(rcPurchase)).json()).toMatchObject({ outcome: 'commands', queued: 1 });
+    expect(await mappedAck(await postRevenueCat(rcPurchase))).toMatchObject({ outcome: 'commands', queued: 1 });
     expect(await (await postRevenueCat(rcPurchase)).json()).toMatchObject({ duplicate: true });
     const burst = await Promise.all(Array.from({ length: 5 }, () => postRevenueCat(rcPurchase)));
     expect(burst.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
@@ -181,7 +181,7 @@ describe('RevenueCat over HTTP', () => {
     // The same refund reported again under a new event id applies nothing more.
     const again = revenuecatFixture('cancellation-refund');
     again.event.id = '00000000-0000-4000-8000-0000000e0a99';
-    expect(await (await postRevenueCat(JSON.stringify(again))).json()).toMatchObject({ queued: 0 });
+    expect(await mappedAck(await postRevenueCat(JSON.stringify(again)))).toMatchObject({ queued: 0 });
     await settled();
     expect(patches().map((p) => p.body)).toEqual([{ status: 'refunded' }]);
     expect(dub.commissionFor(RC_TRANSACTION)).toMatchObject({ status: 'refunded' });
@@ -205,8 +205,8 @@ describe('RevenueCat over HTTP', () => {
     stripeStore.event.store = 'STRIPE';
     const sandbox = revenuecatFixture('renewal-eur');
     sandbox.event.environment = 'SANDBOX';
-    expect(await (await postRevenueCat(JSON.stringify(stripeStore))).json()).toMatchObject({ outcome: 'ignored', reason: 'store STRIPE is in REVENUECAT_IGNORE_STORES' });
-    expect(await (await postRevenueCat(JSON.stringify(sandbox))).json()).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
+    expect(await mappedAck(await postRevenueCat(JSON.stringify(stripeStore)))).toMatchObject({ outcome: 'ignored', reason: 'store STRIPE is in REVENUECAT_IGNORE_STORES' });
+    expect(await mappedAck(await postRevenueCat(JSON.stringify(sandbox)))).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
     await settled();
     expect(dub.requests).toHaveLength(0);
   });
@@ -229,7 +229,7 @@ describe('RevenueCat over HTTP', () => {
       event.event.id = `00000000-0000-4000-8000-${type === 'TEST' ? '000000000f01' : '000000000f02'}`;
       const response = await postRevenueCat(JSON.stringify(event));
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: `unhandled event type ${type}` });
+      expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: `unhandled event type ${type}` });
     }
     expect(inboxCount('revenuecat')).toBe(2);
   });

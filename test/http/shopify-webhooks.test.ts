@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { eventually } from '../helpers/bridge.js';
+import { eventually, mappedAck } from '../helpers/bridge.js';
 import { bridgeWithFakeDub } from '../helpers/bridge-with-dub.js';
 
 /**
@@ -57,7 +57,7 @@ describe('orders/paid', () => {
 
   test('orders/create is acknowledged and ignored', async () => {
     const response = await post('orders/create', 'orders-paid');
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'unhandled topic orders/create' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled topic orders/create' });
     expect(ctx.dub.requests).toHaveLength(0);
   });
 });
@@ -85,7 +85,7 @@ describe('compliance topics', () => {
     await post('orders/paid', 'orders-paid'); // another customer, must stay
     await settled();
     const response = await post('customers/redact', 'customers-redact');
-    expect(await response.json()).toMatchObject({ outcome: 'compliance', action: 'redact_customer' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'compliance', action: 'redact_customer' });
     expect(ctx.dub.requests.filter((r) => r.path.includes('redact'))).toHaveLength(0);
 
     const stored = ctx.bridge.query(`SELECT event_type, payload IS NULL AS scrubbed FROM inbox WHERE event_type <> 'customers/redact' ORDER BY id`);
@@ -104,9 +104,9 @@ describe('compliance topics', () => {
   });
 
   test('shop/redact scrubs everything stored for the shop; customers/data_request is recorded', async () => {
-    await post('orders/paid', 'orders-paid');
-    await post('customers/data_request', 'customers-data-request');
-    await post('shop/redact', 'shop-redact');
+    await mappedAck(await post('orders/paid', 'orders-paid'));
+    await mappedAck(await post('customers/data_request', 'customers-data-request'));
+    await mappedAck(await post('shop/redact', 'shop-redact'));
     expect(ctx.bridge.query(`SELECT count(*) AS n FROM inbox WHERE event_type = 'orders/paid' AND payload IS NOT NULL`)[0].n).toBe(0);
     expect(ctx.bridge.query('SELECT action FROM compliance_log ORDER BY id').map((r: any) => r.action)).toEqual(['data_request', 'redact_shop']);
   });
@@ -122,10 +122,10 @@ describe('deduplication keys', () => {
   test('the same X-Shopify-Event-Id is one event; without it, X-Shopify-Webhook-Id is the key', async () => {
     await post('orders/paid', 'orders-paid', { eventId: 'evt-a' });
     const again = await post('orders/paid', 'orders-paid', { eventId: 'evt-a' });
-    expect(await again.json()).toEqual({ received: true, duplicate: true });
+    expect(await again.json()).toEqual({ received: true, duplicate: true, inboxId: expect.any(Number) });
     await post('customers/update', 'customers-update', { eventId: null, webhookId: 'wh-1' });
     const retry = await post('customers/update', 'customers-update', { eventId: null, webhookId: 'wh-1' });
-    expect(await retry.json()).toEqual({ received: true, duplicate: true });
+    expect(await retry.json()).toEqual({ received: true, duplicate: true, inboxId: expect.any(Number) });
     expect(ctx.bridge.query('SELECT event_key FROM inbox ORDER BY id')).toEqual([
       { event_key: `${SHOP}:orders/paid:evt-a` },
       { event_key: `${SHOP}:customers/update:wh-1` },

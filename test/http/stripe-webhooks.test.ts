@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { stripeFixture } from '../fixtures/stripe/index.js';
-import { eventually, startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { eventually, mappedAck, startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 
 /**
@@ -28,7 +28,7 @@ describe('checkout.session.completed', () => {
   test('a paid checkout becomes one sale without tax, carrying the click id', async () => {
     const response = await bridge.postStripe(stripeFixture('checkout-session-completed-payment'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ received: true, duplicate: false, outcome: 'commands', queued: 1 });
+    expect(await mappedAck(response)).toEqual({ received: true, duplicate: false, inboxId: expect.any(Number), outcome: 'commands', queued: 1 });
 
     const [sale] = await eventually(() => dub.calls('POST', '/track/sale').length === 1 && dub.calls('POST', '/track/sale'));
     expect(sale!.headers.authorization).toBe(`Bearer ${dub.apiKey}`);
@@ -52,7 +52,7 @@ describe('checkout.session.completed', () => {
 
   test('setup mode is recorded as ignored and nothing reaches Dub', async () => {
     const response = await bridge.postStripe(stripeFixture('checkout-session-completed-setup'));
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', queued: 0 });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', queued: 0 });
     expect(bridge.query('SELECT state, reason FROM inbox')).toEqual([{ state: 'ignored', reason: expect.stringContaining('setup') }]);
     expect(bridge.query('SELECT count(*) AS n FROM outbox')[0].n).toBe(0);
     expect(dub.requests).toHaveLength(0);
@@ -81,7 +81,7 @@ describe('checkout.session.completed', () => {
     checkout.data.object.payment_status = 'unpaid';
     checkout.data.object.client_reference_id = null;
     const response = await bridge.postStripe(checkout);
-    expect(await response.json()).toMatchObject({ outcome: 'ignored' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored' });
     expect(bridge.query('SELECT provider_customer_id, external_id FROM customer_links')).toEqual([
       { provider_customer_id: 'cus_RqB3cD4eF5gH6i', external_id: 'user_4242' },
     ]);
@@ -119,7 +119,7 @@ describe('subscriptions and invoices', () => {
   test('a subscription checkout followed by its first invoice is one sale in Dub', async () => {
     await bridge.postStripe(stripeFixture('checkout-session-completed-subscription'));
     const second = await bridge.postStripe(stripeFixture('invoice-paid-subscription-create'));
-    expect(await second.json()).toMatchObject({ duplicate: false, outcome: 'commands', queued: 0 });
+    expect(await mappedAck(second)).toMatchObject({ duplicate: false, outcome: 'commands', queued: 0 });
     await settled();
     const sales = dub.calls('POST', '/track/sale');
     expect(sales).toHaveLength(1);
@@ -169,7 +169,7 @@ describe('subscriptions and invoices', () => {
   test('a trial invoice (amount_paid 0) is ignored', async () => {
     const invoice = stripeFixture('invoice-paid-renewal-legacy-api');
     Object.assign(invoice.data.object, { amount_paid: 0, total: 0, total_excluding_tax: 0 });
-    expect(await (await bridge.postStripe(invoice)).json()).toMatchObject({ outcome: 'ignored' });
+    expect(await mappedAck(await bridge.postStripe(invoice))).toMatchObject({ outcome: 'ignored' });
     expect(dub.requests).toHaveLength(0);
   });
 
@@ -207,18 +207,18 @@ describe('other events and settings', () => {
     event.type = 'payment_method.attached';
     const response = await bridge.postStripe(event);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type payment_method.attached' });
+    expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type payment_method.attached' });
     expect(bridge.query('SELECT event_type, state FROM inbox')).toEqual([{ event_type: 'payment_method.attached', state: 'ignored' }]);
     expect(dub.requests).toHaveLength(0);
   });
 
   test('TEST_EVENTS=skip ignores livemode:false events; the default forwards them', async () => {
     const testEvent = { ...stripeFixture('checkout-session-completed-payment'), livemode: false };
-    expect(await (await bridge.postStripe(testEvent)).json()).toMatchObject({ outcome: 'commands' });
+    expect(await mappedAck(await bridge.postStripe(testEvent))).toMatchObject({ outcome: 'commands' });
     await bridge.close();
     await dub.close();
     await start({ TEST_EVENTS: 'skip' });
-    expect(await (await bridge.postStripe(testEvent)).json()).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('TEST_EVENTS=skip') });
+    expect(await mappedAck(await bridge.postStripe(testEvent))).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('TEST_EVENTS=skip') });
   });
 
   test('DRY_RUN=1 without DUB_API_KEY: commands are stored as dry_run and logged with what would be sent, nothing is sent', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { stripeFixture } from '../fixtures/stripe/index.js';
-import { eventually, startTestBridge, type TestBridge } from '../helpers/bridge.js';
+import { eventually, mappedAck, startTestBridge, type TestBridge } from '../helpers/bridge.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 import { stripeSignature } from '../helpers/signers.js';
 import { loadFixture } from '../fixtures/shopify/harness.js';
@@ -151,7 +151,7 @@ describe('a tenants file with no env webhook secrets', () => {
   test('each tenant applies its own test-event policy (north inherits TEST_EVENTS=tag, south skips)', async () => {
     await bridge.postShopify(order(5005, { test: true }), { topic: 'orders/paid', shop: NORTH_SHOP, secret: NORTH_SHOPIFY });
     const south = await bridge.postShopify(order(6006, { test: true }), { topic: 'orders/paid', shop: SOUTH_SHOP, secret: SOUTH_SHOPIFY });
-    expect(await south.json()).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
+    expect(await mappedAck(south)).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
     const tagged = (await eventually(() => sales().find((r) => r.body.invoiceId === 'gid://shopify/Order/5005')))!;
     expect(tagged.body.metadata).toMatchObject({ testEvent: true });
     expect(tagged.headers.authorization).toBe(`Bearer ${NORTH_KEY}`);
@@ -182,7 +182,7 @@ describe('TEST_EVENTS with the env settings alone', () => {
     dub = await startFakeDub();
     bridge = await startTestBridge({ DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url, TEST_EVENTS: mode });
     const answers = [await bridge.postStripe(testCheckout()), await bridge.postShopify(testOrder(), { topic: 'orders/paid' })];
-    return Promise.all(answers.map((r) => r.json()));
+    return Promise.all(answers.map((r) => mappedAck(r)));
   }
 
   test('forward (the default): test events reach Dub untagged', async () => {

@@ -26,14 +26,19 @@ describe('Shopify compliance webhooks scrub stored personal data', { timeout: 60
     const r = await rig();
     const bridge = await r.start();
     const post = (topic: string, body: object) => bridge.postShopify(body, { topic, shop: SHOP });
+    // Record first: the 200 means stored; the request is carried out right after, by the mapper.
+    const mapped = async (response: Response) => {
+      expect(response.status).toBe(200);
+      await waitFor(() => r.db.get(`SELECT count(*) AS n FROM inbox WHERE state = 'received'`).n === 0, 15_000, 'events mapped');
+    };
     expect((await post('orders/paid', order(5412345678901, 6912345678901, 'lukas@example.de', 'Lukas'))).status).toBe(200);
     expect((await post('customers/create', { id: 6912345678901, email: 'lukas@example.de', first_name: 'Lukas', last_name: 'Weber' })).status).toBe(200);
     expect((await post('orders/paid', order(5412345678902, 6912345678902, 'mia@example.de', 'Mia'))).status).toBe(200);
     await waitFor(() => !outboxStates(r).pending, 15_000, 'deliveries');
     expect(storedText(r)).toContain('lukas@example.de');
 
-    expect((await post('customers/data_request', loadFixture('customers-data-request'))).status).toBe(200);
-    expect((await post('customers/redact', loadFixture('customers-redact'))).status).toBe(200);
+    await mapped(await post('customers/data_request', loadFixture('customers-data-request')));
+    await mapped(await post('customers/redact', loadFixture('customers-redact')));
 
     const text = storedText(r);
     expect(text).not.toContain('lukas@example.de');
@@ -49,7 +54,7 @@ describe('Shopify compliance webhooks scrub stored personal data', { timeout: 60
       { event_type: 'customers/redact', state: 'compliance' },
     ]);
 
-    expect((await post('shop/redact', loadFixture('shop-redact'))).status).toBe(200);
+    await mapped(await post('shop/redact', loadFixture('shop-redact')));
     expect(storedText(r)).not.toMatch(/@example\.de/);
     expect(r.db.get('SELECT count(*) AS n FROM inbox WHERE payload IS NOT NULL').n).toBe(0);
     expect(r.db.all('SELECT action, shop, scrubbed_inbox, scrubbed_outbox FROM compliance_log ORDER BY id')).toEqual([

@@ -103,9 +103,11 @@ describe('a provider added to the registry without editing any other file', () =
     const first = await post(app, paid);
     const again = await post(app, paid);
     expect(first.status).toBe(200);
-    expect(await first.json()).toMatchObject({ duplicate: false, outcome: 'commands', queued: 1 });
-    expect(await again.json()).toMatchObject({ duplicate: true });
+    expect(await first.json()).toMatchObject({ received: true, duplicate: false });
+    expect(await again.json()).toMatchObject({ received: true, duplicate: true });
     await dispatcher.drain();
+    const [event] = await store.listOutbox({ states: ['delivered', 'not_attributed'] });
+    expect((await store.getInbox(event!.inboxId))?.state).toBe('mapped');
     const sales = dub.calls('POST', '/track/sale');
     expect(sales).toHaveLength(1);
     expect(sales[0]!.body).toMatchObject({ invoiceId: 'acme_ord_9', amount: 4200, currency: 'eur', paymentProcessor: 'custom', customerExternalId: 'user_7' });

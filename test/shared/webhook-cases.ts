@@ -58,6 +58,18 @@ export interface Observed {
 export const INBOX_ROWS_SQL = 'SELECT source, event_type AS eventType, state FROM inbox ORDER BY id';
 export const OUTBOX_ROWS_SQL = 'SELECT kind, state, idempotency_key AS idempotencyKey FROM outbox ORDER BY id';
 export const PENDING_ROWS_SQL = "SELECT count(*) AS n FROM outbox WHERE state = 'pending'";
+/** Record first: what the mapper decided for an acknowledged event (its inbox row and the commands it added). */
+export const DECISION_SQL = 'SELECT state, reason, (SELECT count(*) FROM outbox WHERE inbox_id = inbox.id) AS queued FROM inbox WHERE id = ?';
+
+/**
+ * The ack as the table states it: the HTTP answer plus the mapping decision read back from the
+ * database (`outcome`, `reason`, `queued`), since the answer itself only says the event is stored.
+ */
+export function withDecision(body: any, decision: { state: string; reason: string | null; queued: number } | undefined): unknown {
+  if (!decision || body?.duplicate !== false) return body;
+  const outcome = decision.state === 'mapped' ? 'commands' : decision.state;
+  return { ...body, outcome, ...(decision.reason ? { reason: decision.reason } : {}), queued: decision.queued };
+}
 
 const stripeWebhook = (event: unknown, options: { tamper?: boolean } = {}) => async (secrets: Secrets): Promise<SignedWebhook> => {
   const payload = JSON.stringify(event, null, 2);

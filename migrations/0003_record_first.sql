@@ -1,0 +1,1 @@
+CREATE INDEX `inbox_received` ON `inbox` (`id`) WHERE "inbox"."state" = 'received';
