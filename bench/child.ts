@@ -36,7 +36,7 @@ export async function startChild(script: string, env: Record<string, string>, cp
   const node = [process.execPath, ...profileFlags, entry];
   const [command, ...args] = cpu !== undefined && canPin() ? [TASKSET, '-c', String(cpu), ...node] : node;
   const child = spawn(command!, args, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, DUB_BRIDGE_ENV_FILE: 'off', ...env },
     // Logs go to /dev/null: the bridge still formats and writes every line, nobody reads them.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

@@ -1,14 +1,19 @@
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import type { CliDatabase } from './database.js';
+import type { EnvFileLoad } from './env-file.js';
 import type { Output } from './output.js';
 
 /** What every command gets from the entry point, so nothing below reads process globals. */
 export interface CliContext {
   env: Record<string, string | undefined>;
+  /** The `.env` file loaded into `env` at start, if any (doctor reports it). */
+  envFile?: EnvFileLoad | null;
   out: Output;
   err: Output;
   now: () => number;
+  /** Everything on standard input (secrets are piped in, never passed as flags). */
+  readStdin(): Promise<string>;
   /** Records the exit code the process ends with once the command returns. */
   setExitCode(code: number): void;
 }

@@ -7,7 +7,10 @@ import type { AnySQLiteDatabase } from '../db/drizzle-store.js';
 import * as schema from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { migrationsFolder } from '../runtime/paths.js';
+import { readMigrationState, type MigrationState } from '../runtime/migration-state.js';
 import { openSqliteStore } from '../runtime/sqlite-store.js';
+
+export type { MigrationState } from '../runtime/migration-state.js';
 import { configError } from './errors.js';
 
 const DEFAULT_DATABASE_PATH = './data/dub-bridge.sqlite';
@@ -60,37 +63,11 @@ export function migrateDatabase(config: Config): { path: string; created: boolea
   return { path, created, before, after: migrationState(path) };
 }
 
-export interface MigrationState {
-  applied: string[];
-  pending: string[];
-}
-
-/**
- * Which migrations of the journal a database has. drizzle's migrator applies every journal entry
- * newer than the last `created_at` in `__drizzle_migrations`, so the same rule tells what is pending.
- */
+/** Which migrations of the journal a database has (the CLI's `migrate` and `status`). */
 export function migrationState(path: string): MigrationState {
-  const journal = JSON.parse(readFileSync(join(migrationsFolder(), 'meta', '_journal.json'), 'utf8')) as {
-    entries: { tag: string; when: number }[];
-  };
-  const last = lastAppliedAt(path);
-  const applied = journal.entries.filter((e) => last !== null && e.when <= last).map((e) => e.tag);
-  const pending = journal.entries.filter((e) => last === null || e.when > last).map((e) => e.tag);
-  return { applied, pending };
-}
-
-function lastAppliedAt(path: string): number | null {
-  if (!existsSync(path)) return null;
-  let sqlite: Database.Database | undefined;
   try {
-    sqlite = new Database(path, { readonly: true, fileMustExist: true });
-    const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
-    if (!table) return null;
-    const row = sqlite.prepare('SELECT max(created_at) AS last FROM __drizzle_migrations').get() as { last: number | null };
-    return row.last === null ? null : Number(row.last);
+    return readMigrationState(path);
   } catch (error) {
     throw configError(`DATABASE_PATH: cannot read ${path}: ${(error as Error).message}`);
-  } finally {
-    sqlite?.close();
   }
 }

@@ -23,5 +23,5 @@ export const configError = (message: string) => new CliError(message, ExitCode.c
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;
   const name = error instanceof Error ? error.name : '';
-  return name === 'ConfigError' || name === 'DatabaseOpenError' ? ExitCode.config : ExitCode.failure;
+  return name === 'ConfigError' || name === 'DatabaseOpenError' || name === 'EnvFileError' ? ExitCode.config : ExitCode.failure;
 }

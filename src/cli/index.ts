@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
+import { type EnvFileLoad, loadEnvFile } from './env-file.js';
 import { CliError, ExitCode, exitCodeOf } from './errors.js';
-import { createOutput } from './output.js';
+import { createOutput, exitOnClosedPipe } from './output.js';
 import { buildProgram } from './program.js';
 
 /** The package version, found from this file whether it runs from `src/` or `dist/src/`. */
@@ -17,14 +18,22 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function main(): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const err = createOutput(process.stderr);
-  const program = buildProgram(
-    { env: process.env, out: createOutput(process.stdout), err, now: Date.now, setExitCode: (code) => (exitCode = code) },
-    packageVersion(),
-  );
   try {
+    // Before the program is built, so every command sees the same environment as npm start.
+    const envFile: EnvFileLoad | null = loadEnvFile();
+    const program = buildProgram(
+      { env: process.env, envFile, out: createOutput(process.stdout), err, now: Date.now, readStdin, setExitCode: (code) => (exitCode = code) },
+      packageVersion(),
+    );
     await program.parseAsync(process.argv);
     return exitCode;
   } catch (error) {
@@ -40,4 +49,5 @@ async function main(): Promise<number> {
   }
 }
 
+exitOnClosedPipe([process.stdout, process.stderr]);
 process.exitCode = await main();

@@ -6,6 +6,8 @@ import { registerCommand } from './commands/register.js';
 import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { statusCommand } from './commands/status.js';
+import { tailCommand } from './commands/tail.js';
+import { triggerCommand } from './commands/trigger.js';
 import { unregisterCommand } from './commands/unregister.js';
 import type { CliContext } from './context.js';
 
@@ -15,7 +17,7 @@ import type { CliContext } from './context.js';
  */
 export function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('dub-bridge')
-    .description('Operate dub-bridge: serve webhooks, register them with Stripe and Shopify, inspect and replay deliveries to Dub.')
+    .description('Operate dub-bridge: serve webhooks, register them with Stripe and Shopify, send test events, inspect, follow and replay deliveries to Dub.')
     .version(version)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -26,10 +28,11 @@ export function buildProgram(ctx: CliContext, version: string): Command {
     .addHelpText(
       'after',
       `
-Configuration comes from the environment, as for npm start (DATABASE_PATH, DUB_API_KEY, ...).
+Configuration comes from the environment and ./.env, as for npm start (DATABASE_PATH, DUB_API_KEY, ...).
 Exit codes: 0 ok, 1 failure, 2 usage error, 78 configuration error.`,
     );
-  for (const add of [serveCommand, migrateCommand, registerCommand, unregisterCommand, statusCommand, eventsCommand, replayCommand, doctorCommand]) {
+  const commands = [serveCommand, migrateCommand, registerCommand, unregisterCommand, statusCommand, eventsCommand, tailCommand, replayCommand, triggerCommand, doctorCommand];
+  for (const add of commands) {
     add(program, ctx);
   }
   return program;

@@ -74,32 +74,60 @@ async function mutate(admin: AdminGraphql, name: string, query: string, variable
   return result;
 }
 
-/** A subscription to another bridge URL (the bridge moved): updated rather than duplicated. */
-const isBridgeRoute = (url: string | null) => url !== null && /\/webhooks\/shopify\/?$/.test(url.split('?')[0]!);
+/** A dub-bridge Shopify route (`…/webhooks/shopify`, or a tenant's `…/webhooks/shopify/<id>`). */
+const isBridgeRoute = (url: string | null) => url !== null && /\/webhooks\/shopify(\/[a-z0-9][a-z0-9_-]*)?\/?$/.test(url.split('?')[0]!);
+
+/** A topic already delivered to another dub-bridge URL that `register` will not take over by itself. */
+export interface SubscriptionConflict {
+  topic: string;
+  id: string;
+  callbackUrl: string;
+}
+
+/** `register shopify` found topics pointing at another bridge; nothing was changed. */
+export class SubscriptionConflictError extends Error {
+  override readonly name = 'SubscriptionConflictError';
+  constructor(readonly conflicts: SubscriptionConflict[]) {
+    super(`${conflicts.length} topic(s) already go to another dub-bridge URL`);
+  }
+}
 
 /**
  * Subscribes `callbackUrl` to each topic. Idempotent: a topic already subscribed at this URL is
- * left alone, and one subscribed at another dub-bridge URL gets its callback URL updated.
+ * left alone. A topic subscribed at another dub-bridge URL is repointed only when that URL is
+ * `moveFrom` (the operator said the bridge moved); any other such subscription may belong to a
+ * second bridge that is still in use, so the whole run stops before changing anything.
  */
-export async function registerShopifySubscriptions(admin: AdminGraphql, callbackUrl: string, topics: readonly string[]): Promise<SubscriptionResult[]> {
+export async function registerShopifySubscriptions(
+  admin: AdminGraphql,
+  callbackUrl: string,
+  topics: readonly string[],
+  moveFrom?: string,
+): Promise<SubscriptionResult[]> {
   const existing = await listSubscriptions(admin);
-  const results: SubscriptionResult[] = [];
-  for (const topic of topics) {
+  const plan = topics.map((topic) => {
     const ofTopic = existing.filter((s) => s.topic === topicEnum(topic));
     const current = ofTopic.find((s) => s.callbackUrl === callbackUrl);
+    const moved = moveFrom === undefined ? undefined : ofTopic.find((s) => s.callbackUrl === moveFrom);
+    const others = ofTopic.filter((s) => s !== current && s !== moved && isBridgeRoute(s.callbackUrl));
+    return { topic, current, moved, others };
+  });
+  const conflicts = plan.flatMap(({ topic, current, moved, others }) =>
+    current || moved ? [] : others.map((s) => ({ topic, id: s.id, callbackUrl: s.callbackUrl ?? '' })),
+  );
+  if (conflicts.length > 0) throw new SubscriptionConflictError(conflicts);
+  const results: SubscriptionResult[] = [];
+  const webhookSubscription = { callbackUrl, format: 'JSON' };
+  for (const { topic, current, moved } of plan) {
     if (current) {
       results.push({ topic, id: current.id, action: 'unchanged' });
-      continue;
-    }
-    const moved = ofTopic.find((s) => isBridgeRoute(s.callbackUrl));
-    const webhookSubscription = { callbackUrl, format: 'JSON' };
-    if (moved) {
+    } else if (moved) {
       await mutate(admin, 'webhookSubscriptionUpdate', UPDATE, { id: moved.id, webhookSubscription }, topic);
       results.push({ topic, id: moved.id, action: 'updated' });
-      continue;
+    } else {
+      const created = await mutate(admin, 'webhookSubscriptionCreate', CREATE, { topic: topicEnum(topic), webhookSubscription }, topic);
+      results.push({ topic, id: created.webhookSubscription?.id ?? '', action: 'created' });
     }
-    const created = await mutate(admin, 'webhookSubscriptionCreate', CREATE, { topic: topicEnum(topic), webhookSubscription }, topic);
-    results.push({ topic, id: created.webhookSubscription?.id ?? '', action: 'created' });
   }
   return results;
 }

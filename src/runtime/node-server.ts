@@ -1,7 +1,13 @@
+import { resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Config } from '../config.js';
 import { composeBridge } from '../compose.js';
 import { runRetention } from '../db/scrub.js';
+import { providers } from '../handlers/index.js';
+import { tenantProvider } from '../tenants/file.js';
+import { tenantsOf } from '../tenants/route.js';
+import { readMigrationState } from './migration-state.js';
+import { startupSummary } from './startup-summary.js';
 import { createLogger, type Logger } from '../logger.js';
 import { readNodeBody } from './node-body.js';
 import { createNodeHttpTransport } from './node-http-transport.js';
@@ -39,6 +45,7 @@ export async function startNodeBridge(
   config: Config,
   logger = createLogger(config.LOG_LEVEL, (line) => process.stdout.write(`${line}\n`), config.LOG_FORMAT),
 ): Promise<RunningBridge> {
+  const pendingBefore = readMigrationState(config.DATABASE_PATH).pending.length;
   const { store, db, close } = openSqliteStore({
     path: config.DATABASE_PATH,
     migrationsFolder: migrationsFolder(),
@@ -96,6 +103,18 @@ export async function startNodeBridge(
     { port, database: config.DATABASE_PATH, dubApiUrl: config.DUB_API_URL, dryRun: !config.DUB_API_KEY && config.DRY_RUN },
     'dub-bridge listening',
   );
+  const migrated = readMigrationState(config.DATABASE_PATH);
+  const tenantSecrets = Object.fromEntries(
+    providers.map((p) => [p.source, tenantsOf(config).filter((t) => (tenantProvider(t, p)?.secrets.length ?? 0) > 0).length]),
+  );
+  const summary = startupSummary({
+    config,
+    providers,
+    tenantSecrets,
+    migration: { latest: migrated.applied.at(-1) ?? null, appliedNow: pendingBefore - migrated.pending.length },
+    databasePath: resolve(config.DATABASE_PATH),
+  });
+  logger.info(Object.assign({ port }, summary.fields), summary.message);
   if (config.DUB_API_KEY) {
     const { counts } = await store.stats();
     if (counts.dry_run > 0) {

@@ -1,4 +1,7 @@
-import { ConfigError, parseConfig } from '../config.js';
+// The env-file loader lives with the CLI, the other Node-only entry that loads it.
+import { describeEnvFile, EnvFileError, loadEnvFile } from '../cli/env-file.js';
+import { configHints } from '../config-hints.js';
+import { type Config, ConfigError, fullConfigSchema, parseConfig } from '../config.js';
 import { DatabaseOpenError } from './sqlite-store.js';
 import { StartupError, startNodeBridge } from './node-server.js';
 
@@ -6,12 +9,26 @@ import { StartupError, startNodeBridge } from './node-server.js';
 const EXIT_MARGIN_MS = 2_000;
 
 /**
- * `npm start`: validate config, migrate, serve. SIGTERM/SIGINT stop taking requests, let in-flight
- * deliveries finish within SHUTDOWN_GRACE_MS and exit 0; a second signal exits at once.
+ * `npm start`: load ./.env when present (variables already in the environment win), validate
+ * config, migrate, serve. SIGTERM/SIGINT stop taking requests, let in-flight deliveries finish
+ * within SHUTDOWN_GRACE_MS and exit 0; a second signal exits at once.
  */
 async function main() {
-  const config = parseConfig(process.env);
+  const envFile = loadEnvFile();
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    // Say where the values came from: a bad value in .env is otherwise looked for in the shell.
+    if (error instanceof ConfigError && envFile) error.message += ` (values from the environment and ${envFile.path})`;
+    throw error;
+  }
   const bridge = await startNodeBridge(config);
+  if (envFile) bridge.logger.info({ envFile: envFile.path, set: envFile.set, keptFromEnvironment: envFile.kept }, describeEnvFile(envFile));
+  // The schema ignores unknown names; a misspelt one would otherwise leave a provider silently unconfigured.
+  for (const hint of configHints(Object.keys(process.env), Object.keys(fullConfigSchema().shape))) {
+    bridge.logger.warn({ variable: hint.variable, suggestion: hint.suggestion }, hint.message);
+  }
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (shuttingDown) {
@@ -32,7 +49,7 @@ async function main() {
 
 main().catch((error: unknown) => {
   // Operator-fixable problems: one line, no stack, and 78 (EX_CONFIG) so a supervisor can stop retrying.
-  if (error instanceof ConfigError || error instanceof DatabaseOpenError) {
+  if (error instanceof ConfigError || error instanceof DatabaseOpenError || error instanceof EnvFileError) {
     process.stderr.write(`dub-bridge: ${error.message}\n`);
     process.exit(78);
   }

@@ -108,14 +108,26 @@ describe('doctor', () => {
     expect(run.stdout).toMatch(/^ok\s+stripe: STRIPE_WEBHOOK_SECRET set/m);
   });
 
-  test('a key Dub refuses fails (exit 1); no key is a dry-run warning', async () => {
+  test('a key Dub refuses fails (exit 1) naming DUB_API_KEY; no key fails naming it too; DRY_RUN=1 is a clear dry-run warning', async () => {
     const refused = await cli(['doctor'], { DUB_API_KEY: 'dub_wrong_key_0000000' });
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/^fail\s+dub: .* refused the API key \(401/m);
+    expect(refused.stdout).toMatch(/^fail\s+dub: .* refused the API key \(401.*\); fix DUB_API_KEY/m);
 
-    const dryRun = await cli(['doctor'], { DUB_API_KEY: '' });
+    const noKey = await cli(['doctor'], { DUB_API_KEY: '' });
+    expect(noKey.code).toBe(1);
+    expect(noKey.stdout).toMatch(/^fail\s+dub: no key: DUB_API_KEY is not set, so commands are kept pending/m);
+
+    const dryRun = await cli(['doctor'], { DUB_API_KEY: '', DRY_RUN: '1' });
     expect(dryRun.code).toBe(0);
-    expect(dryRun.stdout).toMatch(/^warn\s+dub: DUB_API_KEY is not set: dry run/m);
+    expect(dryRun.stdout).toMatch(/^warn\s+dub: DRY RUN \(DRY_RUN=1, no DUB_API_KEY\): commands are recorded and logged, not sent/m);
+  });
+
+  test('every failure line names the variable to fix', async () => {
+    const run = await cli(['doctor'], { DUB_API_KEY: 'dub_wrong_key_0000000', DUB_API_URL: 'http://127.0.0.1:9', DUB_TIMEOUT_MS: '500' });
+    const failures = run.stdout.split('\n').filter((line) => line.startsWith('fail'));
+    expect(failures.length).toBeGreaterThan(0);
+    for (const line of failures) expect(line).toMatch(/\b[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\b/);
+    expect(failures.join('\n')).toContain('DUB_API_URL');
   });
 });
 
@@ -124,7 +136,7 @@ describe('replay', () => {
     const [none, two] = await Promise.all([cli(['replay']), cli(['replay', '--all-dead', '--id', '1'])]);
     expect(none.code).toBe(2);
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain('exactly one of --id, --event, --from/--to or --all-dead');
+    expect(two.stderr).toContain('exactly one of --id, --event, --from/--to, --all-dead or --all-dry-run');
     const dry = await cli(['replay', '--all-dead', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/would replay 1 command\n\s+#\d+ shopify sale\s+dead\s+422/);
@@ -170,6 +182,6 @@ describe('a paused delivery', () => {
     expect(status.stdout).toMatch(/delivery\s+PAUSED: Dub refused the API key \(401/);
     const doctor = await cli(['doctor']);
     expect(doctor.code).toBe(1);
-    expect(doctor.stdout).toMatch(/^fail\s+database: .*delivery PAUSED/m);
+    expect(doctor.stdout).toMatch(/^fail\s+database: .*delivery PAUSED: .*; fix DUB_API_KEY$/m);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { maskJson, maskPersonalData } from '../../src/cli/mask.js';
-import { createOutput, formatAge } from '../../src/cli/output.js';
+import { createOutput, formatAge, printable } from '../../src/cli/output.js';
 
 /** The pure pieces the CLI prints through: terminal-only styling and progress, ages, masking. */
 function fakeStream(isTTY: boolean) {
@@ -29,6 +29,21 @@ describe('output', () => {
     const noColor = fakeStream(true);
     createOutput(noColor.stream, { NO_COLOR: '1' }).status('ok', 'config');
     expect(noColor.written).toEqual(['ok    config\n']);
+  });
+
+  test('printable shows control characters, newlines and bidi overrides as \\u escapes, and leaves other text alone', () => {
+    expect(printable('a\x1b[2Jb\x07c\nd\u202ee\x9bf')).toBe('a\\u001b[2Jb\\u0007c\\u000ad\\u202ee\\u009bf');
+    expect(printable('Zoë · 49.99 €\ttab')).toBe('Zoë · 49.99 €\\u0009tab');
+  });
+
+  test('lines keep our own colours on a terminal and drop every other control character', () => {
+    const tty = fakeStream(true);
+    const out = createOutput(tty.stream, {});
+    out.line(`${out.style('red', 'PAUSED')} \x1b]0;title\x07x\u202ey`);
+    expect(tty.written[0]).toBe(`\x1b[31mPAUSED\x1b[39m ]0;titlexy\n`);
+    const piped = fakeStream(false);
+    createOutput(piped.stream, {}).line('a\x1b[31mb\tc\nd');
+    expect(piped.written).toEqual(['ab\tc\nd\n']);
   });
 
   test('ages keep their two largest units', () => {

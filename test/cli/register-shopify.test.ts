@@ -46,16 +46,40 @@ describe('register shopify', () => {
     expect(report.subscriptions.map((s: { action: string }) => s.action)).toEqual(handledShopifyTopics.map(() => 'unchanged'));
   });
 
-  test('a topic subscribed at an old bridge URL gets its callback URL updated; unrelated subscriptions stay', async () => {
+  test('a topic going to another bridge URL is never repointed by itself: the run stops and changes nothing', async () => {
+    const other = shop.seed('ORDERS_PAID', 'https://old-bridge.example.com/webhooks/shopify');
+    const run = await runCli(args('register'), env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('nothing changed');
+    expect(run.stderr).toContain(`orders/paid`);
+    expect(run.stderr).toContain('https://old-bridge.example.com/webhooks/shopify');
+    expect(run.stderr).toContain('--move-from');
+    expect(mutations()).toHaveLength(0);
+    expect(shop.subscriptions.get(other.id)?.callbackUrl).toBe('https://old-bridge.example.com/webhooks/shopify');
+  });
+
+  test('--move-from <old url> repoints exactly that URL; unrelated subscriptions stay', async () => {
     const moved = shop.seed('ORDERS_PAID', 'https://old-bridge.example.com/webhooks/shopify');
     const unrelated = shop.seed('ORDERS_PAID', 'https://analytics.example.com/shopify/orders');
-    const run = await runCli(args('register'), env());
+    const run = await runCli(args('register', '--move-from', 'https://old-bridge.example.com'), env());
     expect(run.code).toBe(0);
     const updates = mutations().filter((c) => c.operation === 'update');
     expect(updates).toEqual([expect.objectContaining({ variables: { id: moved.id, webhookSubscription: { callbackUrl: CALLBACK, format: 'JSON' } } })]);
     expect(mutations().filter((c) => c.operation === 'create').map((c) => c.variables.topic)).not.toContain('ORDERS_PAID');
     expect(shop.subscriptions.get(unrelated.id)?.callbackUrl).toBe('https://analytics.example.com/shopify/orders');
     expect(run.stdout).toMatch(/updated\s+orders\/paid/);
+  });
+
+  test('the access token is read from standard input with --access-token-stdin, never from a flag', async () => {
+    const flag = await runCli(args('register', '--access-token', shop.accessToken), { SHOPIFY_ADMIN_BASE: shop.url });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--access-token is not accepted');
+    expect(flag.stderr).not.toContain(shop.accessToken);
+    expect(shop.calls).toHaveLength(0);
+
+    const piped = await runCli(args('register', '--access-token-stdin', '--json'), { SHOPIFY_ADMIN_BASE: shop.url }, { input: `${shop.accessToken}\n` });
+    expect(piped.code).toBe(0);
+    expect(shop.subscriptions.size).toBe(handledShopifyTopics.length);
   });
 
   test('a refused token fails (1), a missing token is a configuration error (78), a bad shop a usage error (2)', async () => {

@@ -72,6 +72,26 @@ describe('register stripe', () => {
   });
 });
 
+describe('keys never on the command line', () => {
+  test('--api-key is refused (exit 2) without calling Stripe and says where the key goes; --api-key-stdin needs input', async () => {
+    const flag = await runCli(['register', 'stripe', '--url', PUBLIC_URL, '--api-key', stripe.apiKey, '--stripe-api-base', stripe.url]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain('--api-key is not accepted');
+    expect(flag.stderr).toContain('STRIPE_API_KEY');
+    expect(flag.stderr).toContain('--api-key-stdin');
+    expect(flag.stderr).not.toContain(stripe.apiKey);
+    expect(stripe.requests).toHaveLength(0);
+
+    const empty = await runCli(['register', 'stripe', '--url', PUBLIC_URL, '--api-key-stdin'], { STRIPE_API_BASE: stripe.url }, { input: '' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('standard input is empty');
+
+    const help = await runCli(['register', 'stripe', '--help']);
+    expect(help.stdout).toContain('--api-key-stdin');
+    expect(help.stdout).not.toMatch(/--api-key </);
+  });
+});
+
 describe('unregister stripe', () => {
   test('deletes the endpoint at the URL and leaves others alone; a second run has nothing to do', async () => {
     await runCli(['register', 'stripe', '--url', PUBLIC_URL], env());
@@ -79,7 +99,7 @@ describe('unregister stripe', () => {
       id: 'we_other', object: 'webhook_endpoint', url: 'https://other.example.com/hooks', enabled_events: ['*'],
       description: null, status: 'enabled', livemode: false, api_version: null, application: null, created: 1, metadata: {},
     });
-    const run = await runCli(['unregister', 'stripe', '--url', PUBLIC_URL, '--api-key', stripe.apiKey, '--stripe-api-base', stripe.url]);
+    const run = await runCli(['unregister', 'stripe', '--url', PUBLIC_URL, '--api-key-stdin', '--stripe-api-base', stripe.url], {}, { input: `${stripe.apiKey}\n` });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/deleted Stripe webhook endpoint we_fake\d+/);
     expect([...stripe.endpoints.keys()]).toEqual(['we_other']);

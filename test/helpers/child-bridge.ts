@@ -10,6 +10,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Small timings so faults, retries and leases play out in seconds. */
 export const childDefaults: Record<string, string> = {
+  // A developer's own .env must not leak into the bridge under test.
+  DUB_BRIDGE_ENV_FILE: 'off',
   PORT: '0',
   STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
   SHOPIFY_API_SECRET: SHOPIFY_SECRET,

@@ -3,10 +3,10 @@ import type { InboxRow } from '../../db/schema.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { databaseOption, openDatabase } from '../context.js';
 import { redact } from '../../logger.js';
-import { CliError } from '../errors.js';
+import { CliError, usageError } from '../errors.js';
 import { eventStates } from '../event-states.js';
 import { maskJson, maskPersonalData } from '../mask.js';
-import { isoTime } from '../output.js';
+import { isoTime, printable } from '../output.js';
 import type { EventFilter } from '../queries.js';
 import { positiveInteger } from './parse.js';
 
@@ -17,7 +17,7 @@ export const eventsCommand: CommandModule = (program, ctx) => {
     .command('list')
     .description('list received events, newest first')
     .option(...databaseOption)
-    .addOption(new Option('--source <source>', 'only this provider').choices(['stripe', 'shopify']))
+    .option('--source <source>', 'only this provider (stripe, shopify, paddle, polar, lemonsqueezy, revenuecat, apple)')
     .addOption(new Option('--state <state>', 'event state, or a command state (events with a command in it)').choices(eventStates))
     .addOption(new Option('--limit <n>', 'how many').argParser(positiveInteger).default(20))
     .option('--json', 'print JSON (for scripts)')
@@ -35,6 +35,11 @@ export const eventsCommand: CommandModule = (program, ctx) => {
 };
 
 async function list(options: EventFilter & { database?: string; json?: boolean }, ctx: CliContext): Promise<number> {
+  // Checked here rather than with commander's choices: the registry loads only when needed.
+  const { providers } = await import('../../handlers/index.js');
+  if (options.source && !providers.some((p) => p.source === options.source)) {
+    throw usageError(`--source: expected one of ${providers.map((p) => p.source).join(', ')}`);
+  }
   const database = await openDatabase(ctx, options.database);
   const { listEvents } = await import('../queries.js');
   try {
@@ -49,8 +54,8 @@ async function list(options: EventFilter & { database?: string; json?: boolean }
     }
     for (const row of rows) {
       const commands = row.commands.map((c) => `${c.kind}:${c.state}`).join(' ') || '-';
-      const why = row.reason ? `  (${row.reason})` : '';
-      ctx.out.line(`${String(row.id).padStart(5)}  ${isoTime(row.receivedAt)}  ${row.source.padEnd(7)} ${row.eventType.padEnd(34)} ${row.state.padEnd(10)} ${commands}${why}`);
+      const why = row.reason ? `  (${printable(row.reason)})` : '';
+      ctx.out.line(`${String(row.id).padStart(5)}  ${isoTime(row.receivedAt)}  ${row.source.padEnd(7)} ${printable(row.eventType).padEnd(34)} ${row.state.padEnd(10)} ${commands}${why}`);
     }
     return 0;
   } finally {
@@ -81,15 +86,20 @@ async function show(ref: string, options: { database?: string; payload?: boolean
       return 0;
     }
     const { out } = ctx;
-    for (const [label, value] of Object.entries(summary)) out.line(`${label.padEnd(11)} ${value ?? '-'}`);
-    if (options.payload) out.line(`payload     ${event.payload === null ? '(pruned or redacted)' : JSON.stringify(maskJson(event.payload), null, 2)}`);
+    // Stored strings come from webhooks and Dub's answers: printed inert (see printable).
+    const inert = (value: unknown) => printable(typeof value === 'string' ? value : JSON.stringify(value));
+    for (const [label, value] of Object.entries(summary)) out.line(`${label.padEnd(11)} ${value === null || value === undefined ? '-' : inert(value)}`);
+    if (options.payload) {
+      const payload = event.payload === null ? '(pruned or redacted)' : JSON.stringify(maskJson(event.payload), null, 2).split('\n').map(printable).join('\n');
+      out.line(`payload     ${payload}`);
+    }
     out.line('');
     out.line(commands.length === 0 ? 'no Dub commands' : `Dub commands (${commands.length}):`);
     for (const c of commands) {
       out.line(`  #${c.id} ${c.kind}  ${c.state}  attempts ${c.attempts}  created ${c.createdAt}${c.nextAttemptAt ? `  next attempt ${c.nextAttemptAt}` : ''}${c.finishedAt ? `  finished ${c.finishedAt}` : ''}`);
-      if (c.lastError) out.line(`     last error: ${c.lastError}`);
-      if (c.response) out.line(`     Dub answered: ${JSON.stringify(c.response)}`);
-      out.line(`     command: ${JSON.stringify(c.command)}`);
+      if (c.lastError) out.line(`     last error: ${inert(c.lastError)}`);
+      if (c.response) out.line(`     Dub answered: ${inert(c.response)}`);
+      out.line(`     command: ${inert(c.command)}`);
     }
     return 0;
   } finally {

@@ -1,8 +1,10 @@
 import type { CliContext, CommandModule } from '../context.js';
+import { CliError } from '../errors.js';
 import type { Output } from '../output.js';
 import { SHOPIFY_API_VERSION_NAME } from '../shopify-version.js';
 import { webhookUrl } from '../webhook-url.js';
 import { providerError } from './provider-errors.js';
+import { publicUrl } from './parse.js';
 import { shopifyAdminFrom, shopifyOptions, stripeFrom, stripeOptions, type ShopifyOptions, type StripeOptions } from './provider-options.js';
 
 /** `dub-bridge register stripe|shopify`: points the provider's webhooks at the bridge. */
@@ -17,7 +19,9 @@ export const registerCommand: CommandModule = (program, ctx) => {
     register
       .command('shopify')
       .description('subscribe the shop to the topics the bridge handles (Admin GraphQL API); prints how to add the compliance topics'),
-  ).action(async (options: ShopifyOptions) => ctx.setExitCode(await registerShopify(options, ctx)));
+  )
+    .option('--move-from <old public url>', 'repoint the subscriptions of this earlier bridge URL to --url (without it, topics going to another bridge stop the run)', publicUrl)
+    .action(async (options: ShopifyOptions) => ctx.setExitCode(await registerShopify(options, ctx)));
 };
 
 async function registerStripe(options: StripeOptions, ctx: CliContext): Promise<number> {
@@ -51,10 +55,18 @@ async function registerStripe(options: StripeOptions, ctx: CliContext): Promise<
 
 async function registerShopify(options: ShopifyOptions, ctx: CliContext): Promise<number> {
   const admin = await shopifyAdminFrom(options, ctx);
-  const { registerShopifySubscriptions } = await import('../shopify-webhooks.js');
+  const { registerShopifySubscriptions, SubscriptionConflictError } = await import('../shopify-webhooks.js');
   const { handledShopifyTopics, complianceTopics } = await import('../../mappers/shopify/index.js');
   const url = webhookUrl(options.url, 'shopify');
-  const results = await registerShopifySubscriptions(admin, url, handledShopifyTopics).catch(providerError('Shopify'));
+  const moveFrom = options.moveFrom ? webhookUrl(options.moveFrom, 'shopify') : undefined;
+  const results = await registerShopifySubscriptions(admin, url, handledShopifyTopics, moveFrom).catch((error: unknown) => {
+    if (!(error instanceof SubscriptionConflictError)) return providerError('Shopify')(error);
+    const lines = error.conflicts.map((c) => `  ${c.topic.padEnd(18)} ${c.id} -> ${c.callbackUrl}`);
+    throw new CliError(
+      `nothing changed: these topics already go to another dub-bridge URL on ${options.shop}:\n${lines.join('\n')}\n` +
+        'if the bridge moved, run again with --move-from <that URL>; if another bridge still uses them, leave them (or "dub-bridge unregister shopify --url <that URL>")',
+    );
+  });
   if (options.json) {
     ctx.out.json({ shop: options.shop, url, subscriptions: results, complianceTopics });
     return 0;

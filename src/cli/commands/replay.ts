@@ -6,6 +6,7 @@ import type { CliContext, CommandModule } from '../context.js';
 import { databaseOption, openDatabase } from '../context.js';
 import type { CliDatabase } from '../database.js';
 import { usageError } from '../errors.js';
+import { printable } from '../output.js';
 import { collectIds, isoDate, positiveInteger } from './parse.js';
 
 interface ReplayOptions {
@@ -15,6 +16,7 @@ interface ReplayOptions {
   from?: number;
   to?: number;
   allDead?: boolean;
+  allDryRun?: boolean;
   remap?: boolean;
   dryRun?: boolean;
   wait?: boolean;
@@ -22,7 +24,9 @@ interface ReplayOptions {
   json?: boolean;
 }
 
-const FINISHED: OutboxState[] = ['dead', 'delivered', 'not_attributed', 'skipped'];
+const FINISHED: OutboxState[] = ['dead', 'delivered', 'not_attributed', 'skipped', 'dry_run'];
+/** What wider selections (a time range, everything) take: rows that never reached Dub. */
+const UNSENT: OutboxState[] = ['dead', 'dry_run'];
 
 /** `dub-bridge replay`: sends stored commands again through src/pipeline/replay.ts. */
 export const replayCommand: CommandModule = (program, ctx) => {
@@ -32,9 +36,10 @@ export const replayCommand: CommandModule = (program, ctx) => {
     .option(...databaseOption)
     .option('--id <ids>', 'outbox ids, comma-separated or repeated (any finished state)', collectIds)
     .option('--event <event>', 'every finished command of one event: inbox id or provider event id')
-    .option('--from <iso>', 'dead letters created at or after this time', isoDate)
-    .option('--to <iso>', 'dead letters created before this time', isoDate)
+    .option('--from <iso>', 'dead letters and dry-run commands created at or after this time', isoDate)
+    .option('--to <iso>', 'dead letters and dry-run commands created before this time', isoDate)
     .option('--all-dead', 'every dead letter')
+    .option('--all-dry-run', 'every command recorded in dry run (DRY_RUN=1), once DUB_API_KEY is set')
     .option('--remap', "rebuild the commands from the stored webhook with today's mappers first (after a mapping fix)")
     .option('--dry-run', 'list what would be replayed and change nothing')
     .option('--wait', 'wait until the running bridge has delivered them, showing progress')
@@ -52,14 +57,21 @@ function selectorOf(options: ReplayOptions): ReplaySelector {
     chosen.push({ by: 'range', from: options.from ?? 0, to: options.to ?? Number.MAX_SAFE_INTEGER });
   }
   if (options.allDead) chosen.push({ by: 'allDead' });
-  if (chosen.length !== 1) throw usageError('choose what to replay with exactly one of --id, --event, --from/--to or --all-dead');
+  if (options.allDryRun) chosen.push({ by: 'range', from: 0, to: Number.MAX_SAFE_INTEGER });
+  if (chosen.length !== 1) throw usageError('choose what to replay with exactly one of --id, --event, --from/--to, --all-dead or --all-dry-run');
   return chosen[0]!;
+}
+
+/** Named rows are replayed whatever they ended as; a range takes unsent rows; the --all-… options their state. */
+function statesOf(options: ReplayOptions, selector: ReplaySelector): OutboxState[] {
+  if (selector.by === 'ids' || selector.by === 'event') return FINISHED;
+  if (options.allDryRun) return ['dry_run'];
+  return selector.by === 'allDead' ? ['dead'] : UNSENT;
 }
 
 async function run(options: ReplayOptions, ctx: CliContext): Promise<number> {
   const selector = selectorOf(options);
-  // Named rows are replayed whatever they ended as; wider selections take dead letters only.
-  const states = selector.by === 'ids' || selector.by === 'event' ? FINISHED : (['dead'] as OutboxState[]);
+  const states = statesOf(options, selector);
   const { replay } = await import('../../pipeline/replay.js');
   const database = await openDatabase(ctx, options.database);
   const { config } = database;
@@ -101,7 +113,7 @@ function printDryRun({ rows }: Awaited<ReturnType<typeof selectedRows>>, ctx: Cl
     return 0;
   }
   ctx.out.line(`would replay ${rows.length} command${rows.length === 1 ? '' : 's'}`);
-  for (const r of rows) ctx.out.line(`  #${r.id} ${r.source} ${r.kind}  ${r.state}  ${r.lastError ?? ''}`.trimEnd());
+  for (const r of rows) ctx.out.line(`  #${r.id} ${r.source} ${r.kind}  ${r.state}  ${printable(r.lastError ?? '')}`.trimEnd());
   return 0;
 }
 
@@ -111,7 +123,7 @@ function printReport(report: ReplayReport, waited: Waited | null, ctx: CliContex
   const { out } = ctx;
   const extra = [report.remapped ? `${report.remapped} rebuilt` : '', report.added ? `${report.added} new` : ''].filter(Boolean).join(', ');
   out.line(`matched ${report.matched} finished command${report.matched === 1 ? '' : 's'}; requeued ${report.requeued}${extra ? ` (${extra})` : ''}; ${report.unchanged} left as they were`);
-  for (const problem of report.problems) out.line(`  ${out.style('yellow', 'note')} ${problem}`);
+  for (const problem of report.problems) out.line(`  ${out.style('yellow', 'note')} ${printable(problem)}`);
   if (!waited) {
     if (report.requeued + report.added > 0) out.line('the running bridge sends them now; follow with "dub-bridge status" (or replay with --wait)');
     return;

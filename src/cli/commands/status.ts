@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import type { CommandModule, CliContext } from '../context.js';
 import { databaseOption, openDatabase } from '../context.js';
 import { maskPersonalData } from '../mask.js';
-import { formatAge, isoTime } from '../output.js';
+import { formatAge, isoTime, printable } from '../output.js';
 import { positiveInteger } from './parse.js';
 
 interface StatusOptions {
@@ -53,14 +53,14 @@ async function status(options: StatusOptions, ctx: CliContext): Promise<number> 
     );
     out.line(`oldest pending ${oldestPendingAgeSeconds === null ? '-' : `${formatAge(oldestPendingAgeSeconds * 1000)} ago`}`);
     out.line(
-      `delivery       ${pause.paused ? `${out.style('red', 'PAUSED')}: Dub refused the API key (${pause.reason}); fix ${pause.tenant ? `the dubApiKey of tenant ${pause.tenant}` : 'DUB_API_KEY'}, the bridge tries again every ${formatAge(database.config.DELIVERY_PAUSE_PROBE_MS)}` : 'running'}`,
+      `delivery       ${pause.paused ? `${out.style('red', 'PAUSED')}: Dub refused the API key (${printable(pause.reason ?? '')}); fix ${pause.tenant ? `the dubApiKey of tenant ${pause.tenant}` : 'DUB_API_KEY'}, the bridge tries again every ${formatAge(database.config.DELIVERY_PAUSE_PROBE_MS)}` : 'running'}`,
     );
     if (dead.length === 0) return 0;
     out.line('');
     out.line(`dead letters (newest ${dead.length} of ${stats.counts.dead}; replay with "dub-bridge replay --id <id>" or --all-dead):`);
     for (const d of dead) {
-      out.line(`  #${d.id}  ${d.source} ${d.kind}  event ${d.inboxId} ${d.eventType} ${d.eventKey}  attempts ${d.attempts}  dead since ${isoTime(d.deadAt) ?? '-'}`);
-      out.line(`        ${d.lastError ?? '(no error recorded)'}`);
+      out.line(`  #${d.id}  ${d.source} ${d.kind}  event ${d.inboxId} ${printable(d.eventType)} ${printable(d.eventKey)}  attempts ${d.attempts}  dead since ${isoTime(d.deadAt) ?? '-'}`);
+      out.line(`        ${d.lastError === null ? '(no error recorded)' : printable(d.lastError)}`);
     }
     return 0;
   } finally {

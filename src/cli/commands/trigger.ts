@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import type { Config } from '../../config.js';
+import type { CliContext, CommandModule } from '../context.js';
+import { loadConfig } from '../context.js';
+import { CliError, configError, usageError } from '../errors.js';
+import { printable } from '../output.js';
+import { parseAmount, parseCurrency } from '../trigger/amount.js';
+import type { TriggerRequest } from '../trigger/types.js';
+import { positiveInteger, tenantId } from './parse.js';
+import { showRecorded } from './trigger-report.js';
+
+interface TriggerOptions {
+  clickId?: string;
+  customer?: string;
+  amount?: string;
+  currency?: string;
+  url?: string;
+  tenant?: string;
+  shop?: string;
+  wait: number;
+  json?: boolean;
+}
+
+/** `dub-bridge trigger <provider> <event>`: the project's `stripe trigger`, against a running bridge. */
+export const triggerCommand: CommandModule = (program, ctx) => {
+  program
+    .command('trigger')
+    .description('send a realistic, signed test webhook to a running bridge and show what it recorded (like `stripe trigger`)')
+    .argument('<provider>', 'stripe or shopify')
+    .argument('<event>', 'stripe: checkout.session.completed; shopify: orders/paid')
+    .option('--click-id <id>', "a Dub click id (the dub_id cookie's value) to attribute the sale to")
+    .option('--customer <id>', 'your customer id (Stripe: metadata.dubCustomerExternalId; Shopify: the customer number)')
+    .option('--amount <decimal>', 'the sale before tax, in major units: 49.99 (1000 for JPY)', parseAmount)
+    .option('--currency <code>', 'ISO 4217 currency, e.g. eur', parseCurrency)
+    .option('--url <bridge url>', "the bridge's base URL (default http://127.0.0.1:$PORT); /webhooks/<provider> is added")
+    .option('--tenant <id>', "send to a tenant's route, /webhooks/<provider>/<id>, signed with its secret from TENANTS_FILE", tenantId)
+    .option('--shop <domain>', 'shopify: the shop the order comes from (default dub-bridge-trigger.myshopify.com)')
+    .addOption(new Option('--wait <seconds>', 'how long to wait for the bridge to deliver (0: do not look)').argParser((v) => (v === '0' ? 0 : positiveInteger(v))).default(5))
+    .option('--json', 'print JSON (for scripts)')
+    .addHelpText(
+      'after',
+      `
+The event is built from a sample shipped with dub-bridge (test mode: Stripe livemode false,
+Shopify test order), with new ids every run, and signed with the provider's secret from this
+environment (STRIPE_WEBHOOK_SECRET, SHOPIFY_API_SECRET; .env is read): the bridge must use the same.
+With DUB_API_KEY set on the bridge, the sale really reaches that Dub workspace.`,
+    )
+    .action(async (provider: string, event: string, options: TriggerOptions) => ctx.setExitCode(await trigger(provider, event, options, ctx)));
+};
+
+async function trigger(source: string, eventType: string, options: TriggerOptions, ctx: CliContext): Promise<number> {
+  const [{ triggerProviders }, { providers }] = await Promise.all([import('../trigger/index.js'), import('../../handlers/index.js')]);
+  const sender = triggerProviders.find((p) => p.source === source);
+  if (!sender) {
+    const others = providers.map((p) => p.source).filter((s) => !triggerProviders.some((t) => t.source === s));
+    throw usageError(`trigger supports ${triggerProviders.map((p) => p.source).join(', ')}${others.length ? ` (not yet: ${others.join(', ')})` : ''}; got ${source}`);
+  }
+  const build = sender.events[eventType];
+  if (!build) throw usageError(`${source} events trigger can send: ${Object.keys(sender.events).join(', ')}; got ${eventType}`);
+  const definition = providers.find((p) => p.source === source)!;
+  const config = await loadConfig(ctx);
+  const secret = await secretFor(config, source, definition.secretVariable, options.tenant);
+  const url = webhookUrl(options.url ?? `http://127.0.0.1:${config.PORT}`, source, options.tenant);
+  const id = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
+  const request = build({ clickId: options.clickId, customer: options.customer, amount: options.amount, currency: options.currency, account: options.shop, id, now: ctx.now() }, secret);
+  const response = await post(url, request);
+  const answer = await response.text();
+  if (!response.ok) throw new CliError(refusal(response.status, answer, url, definition.secretVariable));
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  const database = resolve(config.DATABASE_PATH);
+  const recorded = local && options.wait > 0 && existsSync(database) ? await showRecorded({ database, source, request, config, waitMs: options.wait * 1000, ctx }) : null;
+  if (options.json) {
+    ctx.out.json({ url, status: response.status, answer: parseJson(answer), eventKey: recorded?.event?.eventKey ?? null, recorded });
+    return 0;
+  }
+  ctx.out.line(`sent ${source} ${eventType} to ${url}: ${response.status} ${printable(answer)}`);
+  if (recorded) recorded.print(ctx);
+  else ctx.out.line(`see what the bridge made of it on its host: dub-bridge events list --source ${source}`);
+  return 0;
+}
+
+/** The secret the bridge verifies with: the tenant's own (TENANTS_FILE), else the env variable's first. */
+async function secretFor(config: Config, source: string, variable: string, tenant?: string): Promise<string> {
+  if (tenant) {
+    const { tenantProvider } = await import('../../tenants/file.js');
+    const { providers } = await import('../../handlers/index.js');
+    const found = config.tenants?.tenants.find((t) => t.id === tenant);
+    if (!found) throw configError(`TENANTS_FILE: no tenant ${tenant}${config.TENANTS_FILE ? '' : ' (TENANTS_FILE is not set)'}`);
+    const own = tenantProvider(found, providers.find((p) => p.source === source)!)?.secrets[0];
+    if (own) return own;
+  }
+  const secret = config.providers[source]?.secrets[0];
+  if (!secret) throw configError(`${variable}: not set here; trigger signs with the secret the bridge verifies with, so set the same ${variable} (in .env or the environment)`);
+  return secret;
+}
+
+/** The webhook URL from a base URL (a URL already ending in the route is kept). */
+function webhookUrl(base: string, source: string, tenant?: string): string {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw usageError('--url: expected the bridge URL, e.g. http://127.0.0.1:8787');
+  }
+  const route = `/webhooks/${source}${tenant ? `/${tenant}` : ''}`;
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith(route) ? path : `${path}${route}`;
+  return url.toString();
+}
+
+async function post(url: string, request: TriggerRequest): Promise<Response> {
+  try {
+    return await fetch(url, { method: 'POST', headers: request.headers, body: request.body, signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
+    if (cause === 'ECONNREFUSED') throw new CliError(`no bridge answers at ${new URL(url).origin}: start it (npm start) or pass --url`);
+    throw new CliError(`cannot reach ${url}: ${(error as Error).message}${cause ? ` (${cause})` : ''}`);
+  }
+}
+
+/** What a refusal means for the operator, by status. */
+function refusal(status: number, answer: string, url: string, variable: string): string {
+  const said = `${status} ${printable(answer.slice(0, 300))}`;
+  switch (status) {
+    case 401:
+      return `the bridge refused the signature (${said}): it verifies with another ${variable} than this environment's; use the same value in both`;
+    case 503:
+      return `the bridge has no ${variable} (${said}): set it where the bridge runs (the same value trigger signs with) and restart it`;
+    case 404:
+      return `the bridge at ${url} does not know this route or tenant (${said})`;
+    default:
+      return `the bridge answered ${said}`;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
