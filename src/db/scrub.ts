@@ -17,11 +17,25 @@ const PERSONAL_PATHS = [
   '$.leadIfUnknown.customerAvatar',
 ];
 
-/** The stored command without its personal fields (ids and amounts stay: the audit trail). */
-export const scrubbedCommand = sql.raw(`json_remove(command, ${PERSONAL_PATHS.map((p) => `'${p}'`).join(', ')})`);
+/** Customer ids a command may carry; a guest checkout's id is the buyer's email. */
+const CUSTOMER_ID_PATHS = ['$.body.customerExternalId', '$.externalId', '$.leadIfUnknown.customerExternalId'];
+const isEmail = (path: string) => `instr(coalesce(json_extract(command, '${path}'), ''), '@') > 0`;
+
+/**
+ * The stored command without its personal fields: names, emails, avatars, and customer ids that
+ * are emails (replaced by `redacted`). Other ids and amounts stay: the audit trail.
+ */
+export const scrubbedCommand = sql.raw(
+  CUSTOMER_ID_PATHS.reduce(
+    (inner, path) => `CASE WHEN ${isEmail(path).replaceAll('command', inner)} THEN json_set(${inner}, '${path}', 'redacted') ELSE ${inner} END`,
+    `json_remove(command, ${PERSONAL_PATHS.map((p) => `'${p}'`).join(', ')})`,
+  ),
+);
 
 /** True for a stored command that still holds a personal field. */
-export const commandHasPersonalData = sql.raw(`(${PERSONAL_PATHS.map((p) => `json_type(command, '${p}') IS NOT NULL`).join(' OR ')})`);
+export const commandHasPersonalData = sql.raw(
+  `(${[...PERSONAL_PATHS.map((p) => `json_type(command, '${p}') IS NOT NULL`), ...CUSTOMER_ID_PATHS.map(isEmail)].join(' OR ')})`,
+);
 
 /**
  * Which stored Shopify events belong to the customer or shop of a compliance request. Customer ids
@@ -37,7 +51,20 @@ function matchingInbox(action: ComplianceAction): SQL {
   const byEmail = action.email
     ? sql`(json_extract(${inbox.payload}, '$.email') = ${action.email} OR json_extract(${inbox.payload}, '$.customer.email') = ${action.email})`
     : sql`0`;
-  return sql`${shop} AND ${inbox.payload} IS NOT NULL AND (${byId} OR ${byEmail})`;
+  const customerOrders = sql`(${byId} OR ${byEmail})`;
+  // Orders named in `orders_to_redact` (guest checkouts have no customer to match), and the
+  // refunds of every order that is scrubbed: a refund names its order, not its customer.
+  const orderIds = action.action === 'redact_customer' ? (action.orderIds ?? []) : [];
+  const named = orderIds.length
+    ? sql`(${inbox.eventType} LIKE 'orders/%' AND CAST(json_extract(${inbox.payload}, '$.id') AS TEXT) IN (SELECT value FROM json_each(${JSON.stringify(orderIds)})))`
+    : sql`0`;
+  const refunds = sql`(${inbox.eventType} = 'refunds/create' AND (
+      CAST(json_extract(${inbox.payload}, '$.order_id') AS TEXT) IN (SELECT value FROM json_each(${JSON.stringify(orderIds)}))
+      OR CAST(json_extract(${inbox.payload}, '$.order_id') AS TEXT) IN (
+        SELECT CAST(json_extract(o.payload, '$.id') AS TEXT) FROM ${inbox} o
+        WHERE o.source = 'shopify' AND o.account = ${action.shop} AND o.event_type LIKE 'orders/%' AND o.payload IS NOT NULL
+          AND (CAST(json_extract(o.payload, '$.customer.id') AS TEXT) = ${action.customerId ?? ''} OR json_extract(o.payload, '$.email') = ${action.email ?? ''}))))`;
+  return sql`${shop} AND ${inbox.payload} IS NOT NULL AND (${customerOrders} OR ${named} OR ${refunds})`;
 }
 
 /**
@@ -73,8 +100,12 @@ function matchingOutbox(action: ComplianceAction): SQL {
   if (action.action === 'redact_shop') {
     return sql`${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = 'shopify' AND ${inbox.account} = ${action.shop})`;
   }
-  const keys = [action.customerId, action.email].filter((v): v is string => Boolean(v));
-  const byKey = keys.length ? sql`OR ${outbox.customerKey} IN (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})` : sql``;
+  // Guest orders use the email (or `shopify_order_<id>`) as the customer id: those commands match by key too.
+  const guestKeys = action.action === 'redact_customer' ? (action.orderIds ?? []).map((id) => `shopify_order_${id}`) : [];
+  const keys = [action.customerId, action.email, ...guestKeys].filter((v): v is string => Boolean(v));
+  // Only commands of this shop's events: another shop's customer may share an id or an email.
+  const ofShop = sql`${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = 'shopify' AND ${inbox.account} = ${action.shop})`;
+  const byKey = keys.length ? sql`OR (${outbox.customerKey} IN (SELECT value FROM json_each(${JSON.stringify(keys)})) AND ${ofShop})` : sql``;
   return sql`${outbox.source} = 'shopify' AND (${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${matchingInbox(action)}) ${byKey})`;
 }
 

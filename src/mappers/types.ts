@@ -11,7 +11,8 @@ export interface CustomerLink {
 /** Shopify compliance work the pipeline carries out in the store (no Dub call). */
 export type ComplianceAction =
   | { action: 'data_request'; shop: string; customerId: string | null; email: string | null }
-  | { action: 'redact_customer'; shop: string; customerId: string | null; email: string | null }
+  /** `orderIds`: Shopify's `orders_to_redact`, scrubbed with their refunds whoever placed them. */
+  | { action: 'redact_customer'; shop: string; customerId: string | null; email: string | null; orderIds?: string[] }
   | { action: 'redact_shop'; shop: string };
 
 /** What a mapper decided for one provider event. Mappers are pure: no I/O, no clock, no env. */

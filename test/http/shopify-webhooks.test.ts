@@ -111,6 +111,40 @@ describe('compliance topics', () => {
     expect(ctx.bridge.query('SELECT action FROM compliance_log ORDER BY id').map((r: any) => r.action)).toEqual(['data_request', 'redact_shop']);
   });
 
+  test('a compliance request naming another shop, or missing its fields, is refused with 400 and nothing is stored', async () => {
+    const other = raw('customers-redact').replace(SHOP, 'someone-else.myshopify.com');
+    const foreign = await ctx.bridge.postShopify(other, { topic: 'customers/redact', shop: SHOP });
+    const incomplete = await ctx.bridge.postShopify(JSON.stringify({ shop_domain: SHOP }), { topic: 'shop/redact', shop: SHOP });
+    expect([foreign.status, incomplete.status]).toEqual([400, 400]);
+    expect(JSON.stringify(await foreign.json())).toContain('not the X-Shopify-Shop-Domain');
+    expect(JSON.stringify(await incomplete.json())).toContain('shop_id');
+    expect(ctx.bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(0);
+  });
+
+  test('customers/redact scrubs a guest order named in orders_to_redact, its command and its refund; others stay', async () => {
+    // A guest checkout: no customer, so the bridge's customer id is the email.
+    const guest = JSON.parse(raw('orders-paid'));
+    guest.customer = null;
+    guest.id = 5412345678901;
+    guest.admin_graphql_api_id = 'gid://shopify/Order/5412345678901';
+    await mappedAck(await ctx.bridge.postShopify(JSON.stringify(guest), { topic: 'orders/paid', shop: SHOP }));
+    await mappedAck(await post('orders/paid', 'orders-paid')); // another order of another customer, must stay
+    await settled();
+    await mappedAck(await post('refunds/create', 'refunds-create')); // a refund of the guest order (order_id 5412345678901)
+    const redact = JSON.parse(raw('customers-redact'));
+    redact.customer = { id: null, email: 'someone.else@example.com' };
+    expect(await mappedAck(await ctx.bridge.postShopify(JSON.stringify(redact), { topic: 'customers/redact', shop: SHOP }))).toMatchObject({ outcome: 'compliance' });
+    const stored = ctx.bridge.query(`SELECT event_type, payload IS NULL AS scrubbed FROM inbox WHERE event_type <> 'customers/redact' ORDER BY id`);
+    expect(stored).toEqual([
+      { event_type: 'orders/paid', scrubbed: 1 },
+      { event_type: 'orders/paid', scrubbed: 0 },
+      { event_type: 'refunds/create', scrubbed: 1 },
+    ]);
+    const [guestSale, otherSale] = ctx.bridge.query<{ command: string }>(`SELECT command FROM outbox WHERE kind = 'sale' ORDER BY id`).map((r) => r.command);
+    expect(guestSale).not.toContain('jane.doe@example.com');
+    expect(otherSale).toContain('jane.doe@example.com');
+  });
+
   test('a compliance topic with a bad HMAC answers 401', async () => {
     const response = await ctx.bridge.postShopify(raw('customers-redact'), { topic: 'customers/redact', shop: SHOP, hmac: 'AAAA' + 'A'.repeat(40) });
     expect(response.status).toBe(401);

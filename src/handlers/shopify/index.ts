@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { complianceSchemas } from '../../mappers/shopify/compliance.js';
 import { handledShopifyTopics, mapShopifyWebhook, parseShopifyWebhook, type ShopifyWebhook, type ShopifyWebhookMeta } from '../../mappers/shopify/index.js';
 import { secretOrList } from '../secret-list.js';
 import { defineProvider, refused, type Identity, type WebhookRequest } from '../provider.js';
@@ -19,6 +20,23 @@ function metaOf(identity: Identity, request?: WebhookRequest): ShopifyWebhookMet
   const prefix = `${shop}:${identity.eventType}:`;
   const deliveryId = identity.eventKey.startsWith(prefix) ? identity.eventKey.slice(prefix.length) : identity.eventKey;
   return { topic: identity.eventType, shop, eventId: deliveryId, webhookId: null, apiVersion: null };
+}
+
+/**
+ * A compliance request is checked before it is stored (not after the ack like other topics): it
+ * must carry its topic's fields, and the shop it names must be the shop the header routed it to,
+ * so one shop's signed request can never scrub another shop's data.
+ */
+function complianceRefusal(topic: string, shop: string, json: unknown): string | null {
+  const schema = Object.hasOwn(complianceSchemas, topic) ? complianceSchemas[topic as keyof typeof complianceSchemas] : undefined;
+  if (!schema) return null;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return `${topic} payload failed validation: ${issue.path.join('.') || '(payload)'}: ${issue.message}`;
+  }
+  const named = parsed.data.shop_domain.toLowerCase();
+  return named === shop ? null : `${topic} names shop ${named.slice(0, 100)}, not the X-Shopify-Shop-Domain it came with`;
 }
 
 /**
@@ -48,12 +66,14 @@ export default defineProvider<ShopifyWebhook>({
   createVerifier: (secrets) => createShopifyVerifier(secrets),
   accountLogField: 'shop',
   accountFromHeaders: (request) => request.header('x-shopify-shop-domain')?.toLowerCase() ?? null,
-  identify(_verified, request) {
+  identify(verified, request) {
     const topic = request.header('x-shopify-topic');
     const shop = request.header('x-shopify-shop-domain')?.toLowerCase();
     if (!topic || !shop) return refused('missing_header', 'missing X-Shopify-Topic or X-Shopify-Shop-Domain header');
     const deliveryId = request.header('x-shopify-event-id') ?? request.header('x-shopify-webhook-id');
     if (!deliveryId) return refused('missing_header', 'missing X-Shopify-Event-Id and X-Shopify-Webhook-Id headers');
+    const compliance = complianceRefusal(topic, shop, verified.json);
+    if (compliance) return refused('invalid_payload', compliance);
     return { ok: true, value: { eventKey: `${shop}:${topic}:${deliveryId}`, eventType: topic, account: shop } };
   },
   parse: (json, identity, request) => parseShopifyWebhook(metaOf(identity, request), json),

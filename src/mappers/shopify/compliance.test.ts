@@ -6,24 +6,25 @@ const customer = { shop: SHOP, customerId: '6912345678901', email: 'lukas@exampl
 describe('compliance topics -> compliance actions, no Dub call', () => {
   it.each([
     ['customers/data_request', 'customers-data-request', { action: 'data_request', ...customer }],
-    ['customers/redact', 'customers-redact', { action: 'redact_customer', ...customer }],
+    ['customers/redact', 'customers-redact', { action: 'redact_customer', ...customer, orderIds: ['5412345678901'] }],
     ['shop/redact', 'shop-redact', { action: 'redact_shop', shop: SHOP }],
   ])('%s', (topic, fixture, compliance) => {
     expect(mapPayload(topic, loadFixture(fixture))).toEqual({ outcome: 'compliance', compliance });
   });
 
-  it('signed body shop_domain wins over the header; missing customer -> nulls', () => {
-    const payload = { shop_id: 1, shop_domain: 'other-shop.myshopify.com', orders_to_redact: [] };
+  it('the signed body names the shop; a customer without id or email maps to nulls', () => {
+    const payload = { shop_id: 1, shop_domain: 'other-shop.myshopify.com', customer: {}, orders_to_redact: [] };
     expect(mapPayload('customers/redact', payload)).toEqual({
       outcome: 'compliance',
-      compliance: { action: 'redact_customer', shop: 'other-shop.myshopify.com', customerId: null, email: null },
+      compliance: { action: 'redact_customer', shop: 'other-shop.myshopify.com', customerId: null, email: null, orderIds: [] },
     });
   });
 
-  it('no shop_domain in the body -> the header shop', () => {
-    expect(mapPayload('shop/redact', { shop_id: 1 })).toEqual({
-      outcome: 'compliance',
-      compliance: { action: 'redact_shop', shop: SHOP },
-    });
+  it.each([
+    ['shop/redact', { shop_id: 1 }, 'shop_domain'],
+    ['customers/redact', { shop_id: 1, shop_domain: SHOP }, 'customer'],
+    ['customers/data_request', { shop_domain: SHOP, customer: {} }, 'shop_id'],
+  ])('%s without its required fields does not map (ingest refuses it with 400): %j', (topic, payload, field) => {
+    expect(() => mapPayload(topic, payload)).toThrow(field);
   });
 });
