@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, or } from 'drizzle-orm';
 import type { AnySQLiteDatabase, AtomicRunner, Statement } from './drizzle-store.js';
 import { recordStatements } from './record-statements.js';
 import { inbox } from './schema.js';
@@ -38,8 +38,10 @@ function commandStatements(owner: Owner, input: Pick<RecordEventInput, 'outbox' 
 
 /** Writing events: mapped at once (`recordEvent`), or received first and mapped after the ack. */
 export function createIngestStore(db: AnySQLiteDatabase, atomic: AtomicRunner): IngestMethods {
-  const existing = async (source: string, eventKey: string) => {
-    const [row] = await db.select({ id: inbox.id }).from(inbox).where(and(eq(inbox.source, source), eq(inbox.eventKey, eventKey)));
+  /** The event a duplicate repeats: same event key, or same content key. */
+  const existing = async (source: string, eventKey: string, contentKey?: string | null) => {
+    const sameKey = contentKey ? or(eq(inbox.eventKey, eventKey), eq(inbox.contentKey, contentKey)) : eq(inbox.eventKey, eventKey);
+    const [row] = await db.select({ id: inbox.id }).from(inbox).where(and(eq(inbox.source, source), sameKey)).limit(1);
     if (!row) throw new Error(`inbox row for ${source} ${eventKey} missing after insert`);
     return row.id;
   };
@@ -50,7 +52,7 @@ export function createIngestStore(db: AnySQLiteDatabase, atomic: AtomicRunner): 
       // The receipt tells this delivery's inbox row from one a concurrent redelivery inserted.
       const owner = { source, eventKey, receipt: crypto.randomUUID(), receivedAt };
       const { statements, outboxAt } = commandStatements(owner, input, 1);
-      const [inserted, ...rest] = await atomic([recordStatements.inbox(Object.assign({ tenant: null }, input.inbox, owner)), ...statements]);
+      const [inserted, ...rest] = await atomic([recordStatements.inbox(Object.assign({ tenant: null, contentKey: null }, input.inbox, owner)), ...statements]);
       if (inserted?.changes !== 1) return { duplicate: true, inboxId: await existing(source, eventKey) };
       // Outbox statements changed a row only when they queued a command (new, or an upgrade).
       const queued = outboxAt.filter((index) => rest[index - 1]!.changes > 0).length;
@@ -58,10 +60,10 @@ export function createIngestStore(db: AnySQLiteDatabase, atomic: AtomicRunner): 
     },
 
     async recordReceived(record: Omit<NewInboxRecord, 'state' | 'reason'>) {
-      const row = Object.assign({ tenant: null }, record, { state: 'received', reason: null, receipt: crypto.randomUUID() });
+      const row = Object.assign({ tenant: null, contentKey: null }, record, { state: 'received', reason: null, receipt: crypto.randomUUID() });
       const [inserted] = await atomic([recordStatements.inbox(row)]);
       if (inserted?.changes === 1) return { duplicate: false, inboxId: inserted.lastInsertRowid };
-      return { duplicate: true, inboxId: await existing(record.source, record.eventKey) };
+      return { duplicate: true, inboxId: await existing(record.source, record.eventKey, record.contentKey) };
     },
 
     listReceived(limit) {

@@ -20,9 +20,10 @@ const ownInbox = sql`(SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = $
 
 /** The statements `recordEvent` writes in one transaction, by what they record. */
 export const recordStatements = {
-  inbox: compiled(sql`INSERT INTO ${inbox} (source, event_key, event_type, account, tenant, received_at, payload, state, reason, receipt)
-      VALUES (${p('source')}, ${p('eventKey')}, ${p('eventType')}, ${p('account')}, ${p('tenant')}, ${p('receivedAt')}, ${p('payload')}, ${p('state')}, ${p('reason')}, ${p('receipt')})
-      ON CONFLICT (source, event_key) DO NOTHING`),
+  // Either unique key (the event key, or a content key) makes the event a duplicate.
+  inbox: compiled(sql`INSERT INTO ${inbox} (source, event_key, event_type, account, tenant, content_key, received_at, payload, state, reason, receipt)
+      VALUES (${p('source')}, ${p('eventKey')}, ${p('eventType')}, ${p('account')}, ${p('tenant')}, ${p('contentKey')}, ${p('receivedAt')}, ${p('payload')}, ${p('state')}, ${p('reason')}, ${p('receipt')})
+      ON CONFLICT DO NOTHING`),
 
   // A received event taken for mapping: its new state and the receipt its commands are written under.
   mapped: compiled(sql`UPDATE ${inbox} SET state = ${p('state')}, reason = ${p('reason')}, receipt = ${p('receipt')}

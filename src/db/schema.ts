@@ -28,6 +28,12 @@ export const inbox = sqliteTable(
     receipt: text('receipt').notNull(),
     /** TENANTS_FILE id the event was routed to (null = the env settings); replay keeps it. */
     tenant: text('tenant'),
+    /**
+     * A second dedupe key for providers whose event id is not signed (Shopify's headers are not):
+     * `<shop>:<topic>:<sha256 of the body>`, so a captured body cannot be recorded again under a
+     * fresh event id.
+     */
+    contentKey: text('content_key'),
   },
   (t) => [
     uniqueIndex('inbox_source_event_key').on(t.source, t.eventKey),
@@ -35,6 +41,7 @@ export const inbox = sqliteTable(
     index('inbox_account').on(t.source, t.account),
     // Retention's batches: only rows that still hold a payload are in it (pruning is the marker).
     index('inbox_unpruned').on(t.receivedAt).where(sql`${t.payload} IS NOT NULL`),
+    uniqueIndex('inbox_source_content_key').on(t.source, t.contentKey).where(sql`${t.contentKey} IS NOT NULL`),
     // The mapper's queue (record-first ingest): only events still waiting are in it.
     index('inbox_received').on(t.id).where(sql`${t.state} = 'received'`),
   ],

@@ -12,6 +12,8 @@ export interface NewInboxRecord {
   account: string | null;
   /** TENANTS_FILE id the event was routed to; null or absent = the env settings. */
   tenant?: string | null;
+  /** A second dedupe key where the event id is not signed (see `inbox.contentKey`). */
+  contentKey?: string | null;
   receivedAt: number;
   payload: string;
   state: InboxRow['state'];

@@ -51,6 +51,11 @@ export interface Identity {
   eventType: string;
   /** The provider account / shop / app the event belongs to (tenant routing); null when none. */
   account: string | null;
+  /**
+   * A second dedupe key from signed content, for providers whose event id travels unsigned
+   * (Shopify's headers): a captured body replayed under a fresh id is still a duplicate.
+   */
+  contentKey?: string;
 }
 
 /**

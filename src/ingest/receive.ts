@@ -31,6 +31,7 @@ export function receiveEvent(event: ReceivedWebhook, deps: { store: Store; now: 
     eventType: identity.eventType,
     account: identity.account,
     tenant: event.tenant,
+    contentKey: identity.contentKey ?? null,
     payload: event.payload,
     receivedAt: deps.now(),
   });

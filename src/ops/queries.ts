@@ -12,7 +12,7 @@ const HOUR_MS = 3_600_000;
 const { id, source, eventKey, eventType, account, receivedAt, state, reason } = inbox;
 const eventColumns = { id, source, eventKey, eventType, account, receivedAt, state, reason };
 
-export type EventSummary = Omit<InboxRow, 'payload' | 'receipt' | 'tenant'> & { commands: { id: number; kind: string; state: string }[] };
+export type EventSummary = Omit<InboxRow, 'payload' | 'receipt' | 'tenant' | 'contentKey'> & { commands: { id: number; kind: string; state: string }[] };
 
 export interface EventFilter {
   source?: string;
@@ -89,7 +89,7 @@ export async function deliveryPause(db: AnySQLiteDatabase): Promise<DeliveryPaus
   return { paused: rows.length > 0, reason: rows[0]?.lastError ?? null, tenant: rows[0]?.tenant ?? null };
 }
 
-export type TracedEvent = Omit<InboxRow, 'receipt' | 'tenant'>;
+export type TracedEvent = Omit<InboxRow, 'receipt' | 'tenant' | 'contentKey'>;
 
 /** One provider event from receipt to Dub: the inbox row (payload included) and every command made of it. */
 export async function eventTrace(db: AnySQLiteDatabase, inboxId: number): Promise<{ event: TracedEvent; commands: OutboxRow[] } | undefined> {

@@ -29,6 +29,7 @@ export function ingestContract(ctx: ContractContext): void {
         state: 'mapped',
         reason: null,
         receipt: expect.any(String),
+        contentKey: null,
       });
       const rows = await store.listOutboxForInbox(inboxId);
       expect(rows.map((row) => row.idempotencyKey)).toEqual(['lead:c1', 'sale:in_1']);

@@ -153,6 +153,15 @@ describe('compliance topics', () => {
 });
 
 describe('deduplication keys', () => {
+  test('a captured body sent again under a fresh X-Shopify-Event-Id is a duplicate (the id is an unsigned header)', async () => {
+    await mappedAck(await post('orders/paid', 'orders-paid', { eventId: 'evt-original' }));
+    const replayed = await post('orders/paid', 'orders-paid', { eventId: 'evt-forged-fresh-id', webhookId: 'wh-forged' });
+    expect(await replayed.json()).toMatchObject({ received: true, duplicate: true });
+    expect(ctx.bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(1);
+    await settled();
+    expect(saleCalls()).toHaveLength(1);
+  });
+
   test('the same X-Shopify-Event-Id is one event; without it, X-Shopify-Webhook-Id is the key', async () => {
     await post('orders/paid', 'orders-paid', { eventId: 'evt-a' });
     const again = await post('orders/paid', 'orders-paid', { eventId: 'evt-a' });
@@ -168,7 +177,9 @@ describe('deduplication keys', () => {
 
   test('a second orders/paid delivery for the same order under a new event id still sends one sale', async () => {
     await post('orders/paid', 'orders-paid', { eventId: 'evt-1' });
-    await post('orders/paid', 'orders-paid', { eventId: 'evt-2' });
+    // A genuinely new event about the same order differs in content (here: updated_at).
+    const later = raw('orders-paid').replace('"updated_at": "2025-03-14T10:21:09-04:00"', '"updated_at": "2025-03-14T10:25:00-04:00"');
+    await ctx.bridge.postShopify(later, { topic: 'orders/paid', shop: SHOP, eventId: 'evt-2' });
     await settled();
     expect(saleCalls()).toHaveLength(1);
     expect(ctx.bridge.query('SELECT count(*) AS n FROM inbox')[0].n).toBe(2);

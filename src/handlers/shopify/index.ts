@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { complianceSchemas } from '../../mappers/shopify/compliance.js';
 import { handledShopifyTopics, mapShopifyWebhook, parseShopifyWebhook, type ShopifyWebhook, type ShopifyWebhookMeta } from '../../mappers/shopify/index.js';
+import { sha256Hex } from '../crypto.js';
 import { secretOrList } from '../secret-list.js';
 import { defineProvider, refused, type Identity, type WebhookRequest } from '../provider.js';
 import { createShopifyVerifier } from './verify.js';
@@ -66,7 +67,7 @@ export default defineProvider<ShopifyWebhook>({
   createVerifier: (secrets) => createShopifyVerifier(secrets),
   accountLogField: 'shop',
   accountFromHeaders: (request) => request.header('x-shopify-shop-domain')?.toLowerCase() ?? null,
-  identify(verified, request) {
+  async identify(verified, request) {
     const topic = request.header('x-shopify-topic');
     const shop = request.header('x-shopify-shop-domain')?.toLowerCase();
     if (!topic || !shop) return refused('missing_header', 'missing X-Shopify-Topic or X-Shopify-Shop-Domain header');
@@ -74,7 +75,9 @@ export default defineProvider<ShopifyWebhook>({
     if (!deliveryId) return refused('missing_header', 'missing X-Shopify-Event-Id and X-Shopify-Webhook-Id headers');
     const compliance = complianceRefusal(topic, shop, verified.json);
     if (compliance) return refused('invalid_payload', compliance);
-    return { ok: true, value: { eventKey: `${shop}:${topic}:${deliveryId}`, eventType: topic, account: shop } };
+    // The event id is a header, which the HMAC does not cover: the body's hash dedupes as well.
+    const contentKey = `${shop}:${topic}:${await sha256Hex(request.body)}`;
+    return { ok: true, value: { eventKey: `${shop}:${topic}:${deliveryId}`, eventType: topic, account: shop, contentKey } };
   },
   parse: (json, identity, request) => parseShopifyWebhook(metaOf(identity, request), json),
   map: mapShopifyWebhook,
