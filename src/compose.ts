@@ -117,7 +117,15 @@ export function composeBridge(deps: BridgeDeps) {
       logger.info(Object.assign({ outboxId: row.id, kind: row.kind, dryRun: true }, dryRunSummary(row.command)), 'DRY RUN: would send this to Dub (replay it once DUB_API_KEY is set)');
       return done('dry_run', JSON.stringify({ dryRun: true }));
     }
-    return executeCommand(row, { client, store, now, findInvoiceForPayment: saleLookups.get(row.source), runnerId, refundLeaseMs: config.LEASE_MS });
+    return executeCommand(row, {
+      client,
+      store,
+      now,
+      tenant: row.tenant,
+      findInvoiceForPayment: saleLookups.get(row.source),
+      runnerId,
+      refundLeaseMs: config.LEASE_MS,
+    });
   };
 
   // One mapper and dispatcher per call, each with its own runner id: Node makes one; a Worker makes

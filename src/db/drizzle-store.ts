@@ -42,7 +42,13 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
   const findLink = db
     .select({ externalId: customerLinks.externalId })
     .from(customerLinks)
-    .where(and(eq(customerLinks.source, sql.placeholder('source')), eq(customerLinks.providerCustomerId, sql.placeholder('providerCustomerId'))))
+    .where(
+      and(
+        eq(customerLinks.tenant, sql.placeholder('tenant')),
+        eq(customerLinks.source, sql.placeholder('source')),
+        eq(customerLinks.providerCustomerId, sql.placeholder('providerCustomerId')),
+      ),
+    )
     .prepare();
   // Through the atomic runner, so marks finishing together share a commit (and its fsync).
   const markIfClaimed = async (claim: Claim, values: OutboxUpdate): Promise<boolean> => {
@@ -65,8 +71,8 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
     ...createOutboxAdmin(db, atomic),
     ...createIngestStore(db, atomic),
 
-    async findCustomerLink(source, providerCustomerId) {
-      const rows = await findLink.all({ source, providerCustomerId });
+    async findCustomerLink(source, providerCustomerId, tenant) {
+      const rows = await findLink.all({ source, providerCustomerId, tenant: tenant ?? '' });
       return rows[0]?.externalId;
     },
 
@@ -140,9 +146,14 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       return rows.length;
     },
 
-    async findSale({ invoiceId, refs = {} }) {
+    async findSale({ invoiceId, refs = {}, tenant }) {
+      const ledgerTenant = tenant ?? '';
       if (invoiceId) {
-        const [sale] = await db.select().from(saleLedger).where(eq(saleLedger.invoiceId, invoiceId)).limit(1);
+        const [sale] = await db
+          .select()
+          .from(saleLedger)
+          .where(and(eq(saleLedger.tenant, ledgerTenant), eq(saleLedger.invoiceId, invoiceId)))
+          .limit(1);
         if (sale) return sale;
       }
       const matches = Object.entries(refs).flatMap(([kind, value]) => (value ? [and(eq(saleRefs.kind, kind), eq(saleRefs.value, value))!] : []));
@@ -150,10 +161,14 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       const [found] = await db
         .select({ invoiceId: saleRefs.invoiceId })
         .from(saleRefs)
-        .where(or(...matches))
+        .where(and(eq(saleRefs.tenant, ledgerTenant), or(...matches)))
         .limit(1);
       if (!found) return undefined;
-      const [sale] = await db.select().from(saleLedger).where(eq(saleLedger.invoiceId, found.invoiceId)).limit(1);
+      const [sale] = await db
+        .select()
+        .from(saleLedger)
+        .where(and(eq(saleLedger.tenant, ledgerTenant), eq(saleLedger.invoiceId, found.invoiceId)))
+        .limit(1);
       return sale;
     },
 

@@ -12,6 +12,8 @@ interface Owner {
   eventKey: string;
   receipt: string;
   receivedAt: number;
+  /** The event's tenant for the ledger and links ('' = the env settings). */
+  ledgerTenant: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export function createIngestStore(db: AnySQLiteDatabase, atomic: AtomicRunner): 
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
       const { source, eventKey, receivedAt } = input.inbox;
       // The receipt tells this delivery's inbox row from one a concurrent redelivery inserted.
-      const owner = { source, eventKey, receipt: crypto.randomUUID(), receivedAt };
+      const owner = { source, eventKey, receipt: crypto.randomUUID(), receivedAt, ledgerTenant: input.inbox.tenant ?? '' };
       const { statements, outboxAt } = commandStatements(owner, input, 1);
       const [inserted, ...rest] = await atomic([recordStatements.inbox(Object.assign({ tenant: null, contentKey: null }, input.inbox, owner)), ...statements]);
       if (inserted?.changes !== 1) return { duplicate: true, inboxId: await existing(source, eventKey) };
@@ -77,7 +79,7 @@ export function createIngestStore(db: AnySQLiteDatabase, atomic: AtomicRunner): 
     async recordMapped(row, input) {
       // Taking the row out of `received` under a new receipt is the claim: a second mapper (another
       // process, a Worker isolate) finds it taken and its statements write nothing.
-      const owner = { source: row.source, eventKey: row.eventKey, receipt: crypto.randomUUID(), receivedAt: row.receivedAt };
+      const owner = { source: row.source, eventKey: row.eventKey, receipt: crypto.randomUUID(), receivedAt: row.receivedAt, ledgerTenant: row.tenant ?? '' };
       const { statements, outboxAt } = commandStatements(owner, input, 1);
       const [claimed, ...rest] = await atomic([
         recordStatements.mapped({ id: row.id, state: input.inbox.state, reason: input.inbox.reason, receipt: owner.receipt }),

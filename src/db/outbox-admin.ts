@@ -29,16 +29,17 @@ export function outboxConditions(filter: OutboxFilter): SQL {
 function ledgerUpsert(record: NewOutboxRecord, source: Source, rowMatch: SQL, at: number, replace: boolean): SQL[] {
   if (!record.sale) return [];
   const { invoiceId, amount, currency, refs } = record.sale;
+  const tenant = record.tenant ?? '';
   const onConflict = replace
     ? sql`DO UPDATE SET amount = excluded.amount, currency = excluded.currency WHERE sale_ledger.outbox_id = excluded.outbox_id`
     : sql`DO NOTHING`;
   const held = sql`FROM ${outbox} o WHERE ${rowMatch} AND o.idempotency_key = ${record.idempotencyKey}`;
   return [
-    sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, refunded_sent, created_at)
-      SELECT ${invoiceId}, ${source}, o.id, ${amount}, ${currency}, 0, ${at} ${held}
-      ON CONFLICT (invoice_id) ${onConflict}`,
-    sql`INSERT INTO ${saleRefs} (source, kind, value, invoice_id)
-      SELECT ${source}, r.key, r.value, ${invoiceId} FROM json_each(${JSON.stringify(refs)}) r
+    sql`INSERT INTO ${saleLedger} (tenant, invoice_id, source, outbox_id, amount, currency, refunded_sent, created_at)
+      SELECT ${tenant}, ${invoiceId}, ${source}, o.id, ${amount}, ${currency}, 0, ${at} ${held}
+      ON CONFLICT (tenant, invoice_id) ${onConflict}`,
+    sql`INSERT INTO ${saleRefs} (tenant, source, kind, value, invoice_id)
+      SELECT ${tenant}, ${source}, r.key, r.value, ${invoiceId} FROM json_each(${JSON.stringify(refs)}) r
       WHERE r.type = 'text' AND r.value <> '' AND EXISTS (SELECT 1 ${held})
       ON CONFLICT DO NOTHING`,
   ];

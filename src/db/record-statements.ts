@@ -43,20 +43,21 @@ export const recordStatements = {
       WHERE outbox.state = 'pending' AND outbox.rank < excluded.rank
         AND (outbox.lease_until IS NULL OR outbox.lease_until <= ${p('receivedAt')})`),
 
-  sale: compiled(sql`INSERT INTO ${saleLedger} (invoice_id, source, outbox_id, amount, currency, refunded_sent, created_at)
-      SELECT ${p('invoiceId')}, ${p('source')}, o.id, ${p('amount')}, ${p('currency')}, 0, ${p('receivedAt')}
+  // Ledger rows, references and links are the event's tenant's (`ledgerTenant`, '' = the env).
+  sale: compiled(sql`INSERT INTO ${saleLedger} (tenant, invoice_id, source, outbox_id, amount, currency, refunded_sent, created_at)
+      SELECT ${p('ledgerTenant')}, ${p('invoiceId')}, ${p('source')}, o.id, ${p('amount')}, ${p('currency')}, 0, ${p('receivedAt')}
       FROM ${outbox} o WHERE o.idempotency_key = ${p('idempotencyKey')} AND o.inbox_id = ${ownInbox}
-      ON CONFLICT (invoice_id) DO NOTHING`),
+      ON CONFLICT (tenant, invoice_id) DO NOTHING`),
 
   // Every reference a sale event carries (`{"paymentIntent": "pi_…", …}` as JSON), one row each; the
   // same sale seen through a second event (checkout, then its invoice) adds the ones it lacked.
-  saleRefs: compiled(sql`INSERT INTO ${saleRefs} (source, kind, value, invoice_id)
-      SELECT ${p('source')}, r.key, r.value, ${p('invoiceId')} FROM json_each(${p('refs')}) r
+  saleRefs: compiled(sql`INSERT INTO ${saleRefs} (tenant, source, kind, value, invoice_id)
+      SELECT ${p('ledgerTenant')}, ${p('source')}, r.key, r.value, ${p('invoiceId')} FROM json_each(${p('refs')}) r
       WHERE r.type = 'text' AND r.value <> '' AND EXISTS ${ownInbox}
       ON CONFLICT DO NOTHING`),
 
-  link: compiled(sql`INSERT INTO ${customerLinks} (source, provider_customer_id, external_id, updated_at)
-      SELECT ${p('source')}, ${p('providerCustomerId')}, ${p('externalId')}, ${p('receivedAt')}
+  link: compiled(sql`INSERT INTO ${customerLinks} (tenant, source, provider_customer_id, external_id, updated_at)
+      SELECT ${p('ledgerTenant')}, ${p('source')}, ${p('providerCustomerId')}, ${p('externalId')}, ${p('receivedAt')}
       WHERE EXISTS ${ownInbox}
-      ON CONFLICT (source, provider_customer_id) DO UPDATE SET external_id = excluded.external_id, updated_at = excluded.updated_at`),
+      ON CONFLICT (tenant, source, provider_customer_id) DO UPDATE SET external_id = excluded.external_id, updated_at = excluded.updated_at`),
 };

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
 import { refundApplications, saleLedger } from './schema.js';
 import type { Store } from './store.js';
@@ -8,11 +8,11 @@ type RefundLedger = Pick<Store, 'listRefundApplications' | 'beginRefund' | 'take
 /** The Store's refund bookkeeping over any drizzle SQLite database (SQLite file or D1). */
 export function createRefundLedger(db: AnySQLiteDatabase, atomic: AtomicRunner): RefundLedger {
   return {
-    listRefundApplications(invoiceId) {
+    listRefundApplications(invoiceId, tenant) {
       return db
         .select()
         .from(refundApplications)
-        .where(eq(refundApplications.invoiceId, invoiceId))
+        .where(and(eq(refundApplications.tenant, tenant ?? ''), eq(refundApplications.invoiceId, invoiceId)))
         .orderBy(asc(refundApplications.updatedAt));
     },
 
@@ -20,10 +20,11 @@ export function createRefundLedger(db: AnySQLiteDatabase, atomic: AtomicRunner):
       // One statement: the compare-and-set on refunded_sent and the partial unique index (one
       // `sending` row per sale) keep two bridges from sending deltas computed from the same total.
       const [inserted] = await atomic([
-        sql`INSERT INTO ${refundApplications} (refund_key, invoice_id, state, refunded_total, commissions_before, change, owner, lease_until, updated_at)
-            SELECT ${input.refundKey}, ${input.invoiceId}, 'sending', ${input.refundedTotal}, ${input.commissionsBefore}, ${input.change},
+        sql`INSERT INTO ${refundApplications} (refund_key, tenant, invoice_id, state, refunded_total, commissions_before, change, owner, lease_until, updated_at)
+            SELECT ${input.refundKey}, ${input.tenant ?? ''}, ${input.invoiceId}, 'sending', ${input.refundedTotal}, ${input.commissionsBefore}, ${input.change},
                    ${input.owner}, ${input.leaseUntil}, ${input.at}
-            FROM ${saleLedger} WHERE ${saleLedger.invoiceId} = ${input.invoiceId} AND ${saleLedger.refundedSent} = ${input.expectedRefundedSent}
+            FROM ${saleLedger} WHERE ${saleLedger.tenant} = ${input.tenant ?? ''} AND ${saleLedger.invoiceId} = ${input.invoiceId}
+              AND ${saleLedger.refundedSent} = ${input.expectedRefundedSent}
             ON CONFLICT DO NOTHING`,
       ]);
       return inserted?.changes === 1;
@@ -49,7 +50,7 @@ export function createRefundLedger(db: AnySQLiteDatabase, atomic: AtomicRunner):
       // The ledger first: it reads the row while it is still `sending`.
       const [, sent] = await atomic([
         sql`UPDATE ${saleLedger} SET refunded_sent = max(refunded_sent, (SELECT refunded_total ${mine}))
-            WHERE invoice_id = (SELECT invoice_id ${mine})`,
+            WHERE tenant = (SELECT tenant ${mine}) AND invoice_id = (SELECT invoice_id ${mine})`,
         sql`UPDATE ${refundApplications} SET state = 'sent', lease_until = NULL, updated_at = ${at}
             WHERE refund_key = ${refundKey} AND state = 'sending' AND owner = ${owner}`,
       ]);

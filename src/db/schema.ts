@@ -98,12 +98,14 @@ export const outbox = sqliteTable(
 export const customerLinks = sqliteTable(
   'customer_links',
   {
+    /** TENANTS_FILE id ('' = the env settings): one tenant's events never rewrite another's links. */
+    tenant: text('tenant').notNull().default(''),
     source: text('source').notNull(),
     providerCustomerId: text('provider_customer_id').notNull(),
     externalId: text('external_id').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.source, t.providerCustomerId] })],
+  (t) => [primaryKey({ columns: [t.tenant, t.source, t.providerCustomerId] })],
 );
 
 /** Audit trail of Shopify compliance requests carried out (redactions, data requests). */
@@ -125,15 +127,21 @@ export type OutboxRow = typeof outbox.$inferSelect;
  * (Dub units) is what refunds have already taken off, so a redelivered or reordered cumulative
  * refund never subtracts twice.
  */
-export const saleLedger = sqliteTable('sale_ledger', {
-  invoiceId: text('invoice_id').primaryKey(),
-  source: text('source').notNull(),
-  outboxId: integer('outbox_id').notNull(),
-  amount: integer('amount').notNull(),
-  currency: text('currency').notNull(),
-  refundedSent: integer('refunded_sent').notNull().default(0),
-  createdAt: integer('created_at').notNull(),
-});
+export const saleLedger = sqliteTable(
+  'sale_ledger',
+  {
+    /** TENANTS_FILE id ('' = the env settings): a tenant's refunds only ever find its own sales. */
+    tenant: text('tenant').notNull().default(''),
+    invoiceId: text('invoice_id').notNull(),
+    source: text('source').notNull(),
+    outboxId: integer('outbox_id').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    refundedSent: integer('refunded_sent').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant, t.invoiceId] })],
+);
 
 /**
  * Provider references of a sale that a later refund may carry instead of its invoiceId (a Stripe
@@ -143,12 +151,13 @@ export const saleLedger = sqliteTable('sale_ledger', {
 export const saleRefs = sqliteTable(
   'sale_refs',
   {
+    tenant: text('tenant').notNull().default(''),
     source: text('source').notNull(),
     kind: text('kind').notNull(),
     value: text('value').notNull(),
     invoiceId: text('invoice_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.source, t.kind, t.value] }), index('sale_refs_invoice').on(t.invoiceId)],
+  (t) => [primaryKey({ columns: [t.tenant, t.source, t.kind, t.value] }), index('sale_refs_invoice').on(t.tenant, t.invoiceId)],
 );
 
 export type SaleLedgerRow = typeof saleLedger.$inferSelect;
@@ -166,6 +175,8 @@ export const refundApplications = sqliteTable(
   'refund_applications',
   {
     refundKey: text('refund_key').primaryKey(),
+    /** The tenant of the sale (its ledger key is tenant + invoiceId). */
+    tenant: text('tenant').notNull().default(''),
     invoiceId: text('invoice_id').notNull(),
     state: text('state', { enum: ['sending', 'sent'] }).notNull(),
     /** The sale's `refunded_sent` once this refund is applied (Dub units). */
@@ -181,8 +192,8 @@ export const refundApplications = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('refund_applications_invoice').on(t.invoiceId),
-    uniqueIndex('refund_applications_one_sending').on(t.invoiceId).where(sql`${t.state} = 'sending'`),
+    index('refund_applications_invoice').on(t.tenant, t.invoiceId),
+    uniqueIndex('refund_applications_one_sending').on(t.tenant, t.invoiceId).where(sql`${t.state} = 'sending'`),
   ],
 );
 

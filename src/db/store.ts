@@ -83,7 +83,8 @@ export interface Store {
   /** An `unmapped` event that a remap found to be ignored (or compliance): its new state and reason. */
   resolveUnmapped(inboxId: number, state: 'ignored' | 'compliance', reason: string | null): Promise<void>;
   recordMapped(row: InboxRow, input: Pick<RecordEventInput, 'inbox' | 'outbox' | 'links'>): Promise<{ applied: boolean; queued: number }>;
-  findCustomerLink(source: Source, providerCustomerId: string): Promise<string | undefined>;
+  /** The external id linked to a provider customer id, within one tenant (null or absent = the env settings). */
+  findCustomerLink(source: Source, providerCustomerId: string, tenant?: string | null): Promise<string | undefined>;
   /**
    * Leases up to `limit` due rows in one statement so no two dispatchers get the same row. Rows of
    * `skipTenants` (null = the default DUB_API_KEY) are left alone: their key is paused.
@@ -111,9 +112,9 @@ export interface Store {
   /** Adds rebuilt commands to an existing inbox event; keys already queued are skipped. Returns how many. */
   addCommands(inboxId: number, source: Source, records: NewOutboxRecord[], now: number): Promise<number>;
   /** The sale with this invoiceId, else the sale any of `refs` (provider reference kind -> value) belongs to. */
-  findSale(lookup: { invoiceId?: string | null | undefined; refs?: SaleRefs }): Promise<SaleLedgerRow | undefined>;
+  findSale(lookup: { invoiceId?: string | null | undefined; refs?: SaleRefs; tenant?: string | null }): Promise<SaleLedgerRow | undefined>;
   /** The refunds applied (or being applied) to a sale, to skip a repeat and settle a lost answer. */
-  listRefundApplications(invoiceId: string): Promise<RefundApplicationRow[]>;
+  listRefundApplications(invoiceId: string, tenant?: string | null): Promise<RefundApplicationRow[]>;
   /**
    * Records a refund as `sending` (owned by `owner` until `leaseUntil`) before its PATCH, only if
    * the sale's `refunded_sent` is still `expectedRefundedSent` and no other refund of that sale is
@@ -185,6 +186,8 @@ export interface DeadLetter {
 export interface BeginRefundInput {
   refundKey: string;
   invoiceId: string;
+  /** The sale's tenant ('' or absent = the env settings). */
+  tenant?: string | null;
   /** The sale's `refunded_sent` this refund's delta was computed from. */
   expectedRefundedSent: number;
   /** The sale's `refunded_sent` once this refund is applied. */

@@ -32,7 +32,7 @@ export async function mapEvent(event: VerifiedEvent, deps: MapEventDeps): Promis
   const parsed = provider.parse(event.json, identity, event.request);
   if (!parsed.ok) throw new BridgeError('invalid_payload', `${provider.label} ${identity.eventType} payload failed validation: ${parsed.issues}`);
   const customerId = provider.customerIdOf?.(parsed.value) ?? null;
-  const linkedExternalId = customerId ? await deps.store.findCustomerLink(provider.source, customerId) : undefined;
+  const linkedExternalId = customerId ? await deps.store.findCustomerLink(provider.source, customerId, event.route.tenant) : undefined;
   const settings = deps.settingsOf?.(provider.source) ?? {};
   return provider.map(parsed.value, { testEvents: event.route.testEvents, linkedExternalId, settings });
 }

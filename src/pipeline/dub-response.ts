@@ -29,6 +29,8 @@ export interface ExecuteDeps {
   now?: () => number;
   /** The row's provider's SaleLookup, if it has one (Stripe with STRIPE_API_KEY): finds a refund's sale through its API. */
   findInvoiceForPayment?: SaleLookup | undefined;
+  /** The row's tenant: its refunds find only that tenant's sales ('' or absent = the env settings). */
+  tenant?: string | null;
   /** Names this dispatcher to the refund ledger (one per process or Worker invocation). */
   runnerId?: string;
   /** How long a refund being applied is reserved for its runner (LEASE_MS). */

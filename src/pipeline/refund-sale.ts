@@ -14,10 +14,10 @@ export type RefundSale = { found: true; sale: SaleLedgerRow } | { found: false; 
  * backoff, recorded as skipped once the attempts run out); a sale that will never reach Dub makes
  * it skip.
  */
-export async function findRefundSale(body: RefundBody, store: Store, findInvoiceForPayment?: SaleLookup): Promise<RefundSale> {
+export async function findRefundSale(body: RefundBody, store: Store, findInvoiceForPayment?: SaleLookup, tenant?: string | null): Promise<RefundSale> {
   // Refunds recorded before sale references were generic name the charge `chargeId`.
   const { invoiceId, chargeId, ...refs } = body.refs;
-  let sale = await store.findSale({ invoiceId, refs: chargeId ? { ...refs, charge: chargeId } : refs });
+  let sale = await store.findSale({ invoiceId, refs: chargeId ? { ...refs, charge: chargeId } : refs, tenant });
   if (!sale && findInvoiceForPayment) {
     let found: Awaited<ReturnType<SaleLookup>>;
     try {
@@ -25,7 +25,7 @@ export async function findRefundSale(body: RefundBody, store: Store, findInvoice
     } catch (error) {
       return { found: false, outcome: failed({ kind: 'network', message: (error as Error).message }) };
     }
-    if (found) sale = await store.findSale(found);
+    if (found) sale = await store.findSale({ ...found, tenant });
   }
   if (!sale) return { found: false, outcome: failed({ kind: 'waiting', message: saleNotSeen(body, !!findInvoiceForPayment) }) };
 

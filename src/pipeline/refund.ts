@@ -43,14 +43,14 @@ interface Context {
 export async function executeRefund(body: RefundBody, refundKey: string, deps: ExecuteDeps & RefundRunner): Promise<DeliveryOutcome> {
   const { client, store } = deps;
   const ctx: Context = { client, now: deps.now ?? Date.now, runner: deps.runnerId ?? crypto.randomUUID(), leaseMs: deps.refundLeaseMs ?? DEFAULT_LEASE_MS };
-  const located = await findRefundSale(body, store, deps.findInvoiceForPayment);
+  const located = await findRefundSale(body, store, deps.findInvoiceForPayment, deps.tenant);
   if (!located.found) return located.outcome;
   let sale = located.sale;
   if (body.currency !== sale.currency) {
     return skipped(sale, `the refund is in ${body.currency} but the sale in ${sale.currency}`);
   }
 
-  const applications = await store.listRefundApplications(sale.invoiceId);
+  const applications = await store.listRefundApplications(sale.invoiceId, deps.tenant);
   if (applications.some((a) => a.refundKey === refundKey && a.state === 'sent')) {
     return skipped(sale, 'refund already applied');
   }
@@ -62,7 +62,7 @@ export async function executeRefund(body: RefundBody, refundKey: string, deps: E
     if (settled === 'sent' && unsettled.refundKey === refundKey) {
       return done('delivered', JSON.stringify({ invoiceId: sale.invoiceId, appliedBy: 'an earlier attempt whose answer was lost' }));
     }
-    sale = (await store.findSale({ invoiceId: sale.invoiceId })) ?? sale;
+    sale = (await store.findSale({ invoiceId: sale.invoiceId, tenant: deps.tenant })) ?? sale;
   }
 
   const newTotal =
@@ -89,6 +89,7 @@ export async function executeRefund(body: RefundBody, refundKey: string, deps: E
   const began = await store.beginRefund({
     refundKey,
     invoiceId: sale.invoiceId,
+    tenant: sale.tenant,
     expectedRefundedSent: sale.refundedSent,
     refundedTotal: fullRefund ? Math.max(newTotal, sale.amount) : newTotal,
     commissionsBefore: JSON.stringify(open.map(({ id, status, amount }): Snapshot => ({ id, status, amount }))),

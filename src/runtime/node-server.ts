@@ -40,12 +40,21 @@ export interface RunningBridge {
   shutdown(): Promise<void>;
 }
 
+/** Migrations not yet applied; an unreadable file is left to the store, which says what is wrong with it. */
+function migrationsPending(path: string): number {
+  try {
+    return readMigrationState(path).pending.length;
+  } catch {
+    return 0;
+  }
+}
+
 /** Starts the bridge on Node: SQLite store (migrated), HTTP server, sweeper and retention timers. */
 export async function startNodeBridge(
   config: Config,
   logger = createLogger(config.LOG_LEVEL, (line) => process.stdout.write(`${line}\n`), config.LOG_FORMAT),
 ): Promise<RunningBridge> {
-  const pendingBefore = readMigrationState(config.DATABASE_PATH).pending.length;
+  const pendingBefore = migrationsPending(config.DATABASE_PATH);
   const { store, db, close } = openSqliteStore({
     path: config.DATABASE_PATH,
     migrationsFolder: migrationsFolder(),
@@ -103,7 +112,7 @@ export async function startNodeBridge(
     { port, database: config.DATABASE_PATH, dubApiUrl: config.DUB_API_URL, dryRun: !config.DUB_API_KEY && config.DRY_RUN },
     'dub-bridge listening',
   );
-  const migrated = readMigrationState(config.DATABASE_PATH);
+  const migrated = readMigrationState(resolve(config.DATABASE_PATH));
   const tenantSecrets = Object.fromEntries(
     providers.map((p) => [p.source, tenantsOf(config).filter((t) => (tenantProvider(t, p)?.secrets.length ?? 0) > 0).length]),
   );

@@ -53,11 +53,15 @@ export function ingestContract(ctx: ContractContext): void {
         response: null,
         scrubbedAt: null,
       });
-      expect(await store.findCustomerLink('stripe', 'cus_1')).toBe('c1');
-      const sale = { invoiceId: 'in_1', source: 'stripe', outboxId: rows[1]!.id, amount: 10_000, currency: 'usd', refundedSent: 0, createdAt: T0 };
-      expect(await store.findSale({ invoiceId: 'in_1' })).toEqual(sale);
-      expect(await store.findSale({ refs: { paymentIntent: 'pi_1' } })).toEqual(sale);
-      expect(await store.findSale({ refs: { charge: 'ch_1' } })).toEqual(sale);
+      // Links and sales belong to the event's tenant: another tenant (or the env) finds none of them.
+      expect(await store.findCustomerLink('stripe', 'cus_1', 'acme')).toBe('c1');
+      expect(await store.findCustomerLink('stripe', 'cus_1')).toBeUndefined();
+      const sale = { tenant: 'acme', invoiceId: 'in_1', source: 'stripe', outboxId: rows[1]!.id, amount: 10_000, currency: 'usd', refundedSent: 0, createdAt: T0 };
+      expect(await store.findSale({ invoiceId: 'in_1', tenant: 'acme' })).toEqual(sale);
+      expect(await store.findSale({ refs: { paymentIntent: 'pi_1' }, tenant: 'acme' })).toEqual(sale);
+      expect(await store.findSale({ refs: { charge: 'ch_1' }, tenant: 'acme' })).toEqual(sale);
+      expect(await store.findSale({ invoiceId: 'in_1', tenant: 'other' })).toBeUndefined();
+      expect(await store.findSale({ refs: { paymentIntent: 'pi_1' } })).toBeUndefined();
       expect(await store.stats()).toMatchObject({ inboxCount: 1, oldestPendingCreatedAt: T0 });
     });
 

@@ -52,6 +52,7 @@ export function refundContract(ctx: ContractContext): void {
       expect(await store.listRefundApplications(INVOICE)).toEqual([
         {
           refundKey: 'refund:a',
+          tenant: '',
           invoiceId: INVOICE,
           state: 'sending',
           refundedTotal: 300,

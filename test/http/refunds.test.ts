@@ -213,7 +213,8 @@ describe('Shopify refunds/create', () => {
     await postShopify('refunds/create', refund, 'event-refund-1');
     await settled();
     expect(await (await postShopify('refunds/create', refund, 'event-refund-1')).json()).toMatchObject({ duplicate: true });
-    expect(await mappedAck(await postShopify('refunds/create', refund, 'event-refund-1b'))).toMatchObject({ queued: 0 });
+    // The same body under another event id: Shopify's ids are unsigned headers, so the body's hash dedupes it.
+    expect(await (await postShopify('refunds/create', refund, 'event-refund-1b')).json()).toMatchObject({ duplicate: true });
 
     // A crash after Dub applied the refund but before the outbox row was marked: it runs again.
     const writer = new Database(bridge.dbPath);

@@ -230,7 +230,7 @@ describe('other events and settings', () => {
     await settled();
     expect(bridge.query('SELECT state, response FROM outbox')).toEqual([{ state: 'dry_run', response: '{"dryRun":true}' }]);
     expect(dub.requests).toHaveLength(0);
-    const line = bridge.logs.find((l) => l.includes('DRY RUN'));
+    const line = bridge.logs.find((l) => l.includes('would send this to Dub'));
     expect(line).toContain('"amount":10000');
     expect(line).toContain('"currency":"usd"');
   });
