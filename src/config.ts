@@ -23,7 +23,9 @@ export const configSchema = z.object({
   DUB_API_KEY: z
     .string()
     .optional()
-    .transform((v) => (v?.trim() ? v.trim() : undefined)),
+    .transform((v) => v?.trim() || undefined)
+    // Dub's keys are `dub_` and 24 characters: a shorter value is a placeholder, not a key.
+    .pipe(z.string().min(20, 'too short for a Dub API key (Dub → Settings → API Keys)').optional()),
   DUB_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.dub.co'),
   /** Providers' test events (Stripe `livemode: false`, Shopify `test: true`, sandboxes): forward, skip, or forward tagged `metadata.testEvent`. */
   TEST_EVENTS: z.enum(testEventsPolicies).default('forward'),

@@ -22,7 +22,7 @@ beforeEach(async () => {
   ({ store, inbox, dispose } = seeded);
   now = DONE + 60_000;
   replays = [];
-  const config = parseConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_test_console' });
+  const config = parseConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_test_console_secret_000000000000' });
   deps = {
     store,
     queries: opsQueries(seeded.db),

@@ -14,7 +14,7 @@ const now = () => 5_000_000;
 beforeEach(() => ({ store, dispose } = tempStore()));
 afterEach(() => dispose());
 
-const config = (env: Record<string, string> = {}) => parseConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_x', ...env });
+const config = (env: Record<string, string> = {}) => parseConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_test_replay_secret_0000000000000', ...env });
 const ingest = (body: string, testEvents: 'forward' | 'skip' = 'forward', at = 1_000_000) =>
   ingestStripe(JSON.parse(body), body, { store, provisionalHoldMs: 0, now: () => at }, { tenant: null, testEvents });
 

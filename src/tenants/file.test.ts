@@ -8,7 +8,7 @@ const parse = (value: unknown, env = bothEnv) => parseTenantsFile(JSON.stringify
 
 describe('parseTenantsFile', () => {
   it('accepts a minimal file, lowercases shop domains and turns single secrets into lists', () => {
-    const result = parse({ tenants: [{ ...north, stripe: { webhookSecret: 'whsec_north' } }] });
+    const result = parse({ tenants: [{ ...north, stripe: { webhookSecret: 'whsec_north_test_secret_1111111111111' } }] });
     expect(result).toEqual({
       ok: true,
       value: {
@@ -17,7 +17,7 @@ describe('parseTenantsFile', () => {
             id: 'north',
             dubApiKey: 'dub_north_key',
             shopify: { shops: ['north-goods.myshopify.com'] },
-            stripe: { accounts: [], webhookSecret: ['whsec_north'] },
+            stripe: { accounts: [], webhookSecret: ['whsec_north_test_secret_1111111111111'] },
           },
         ],
       },
@@ -65,7 +65,7 @@ describe('parseConfig with TENANTS_FILE', () => {
 
   it('stops with one line naming the variable, the file and the field', () => {
     expect(() => parseConfig({ TENANTS_FILE: '/etc/dub-bridge/tenants.json' }, readFile)).toThrow(
-      new ConfigError('invalid configuration: TENANTS_FILE (/etc/dub-bridge/tenants.json): tenants.0.shopify.apiSecret: Too small: expected string to have >=1 characters'),
+      new ConfigError('invalid configuration: TENANTS_FILE (/etc/dub-bridge/tenants.json): tenants.0.shopify.apiSecret: too short for a Shopify client secret or notification key (32 characters or more)'),
     );
   });
 

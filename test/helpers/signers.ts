@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 
 export const STRIPE_SECRET = 'whsec_test_secret_for_dub_bridge_0001';
-export const SHOPIFY_SECRET = 'shpss_test_client_secret_0001';
+export const SHOPIFY_SECRET = 'shpss_test_client_secret_for_dub_bridge_0001';
 
 /** Signs a Stripe payload with stripe-node's own test signer. */
 export async function stripeSignature(payload: string, options: { secret?: string; timestamp?: number } = {}) {

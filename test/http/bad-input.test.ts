@@ -123,9 +123,9 @@ describe('Stripe', () => {
       DUB_API_KEY: dub.apiKey,
       DUB_API_URL: dub.url,
       MAX_BODY_BYTES: String(64 * 1024),
-      STRIPE_WEBHOOK_SECRET: 'whsec_old_secret_000, whsec_new_secret_111',
+      STRIPE_WEBHOOK_SECRET: 'whsec_old_secret_0000000000000000000000, whsec_new_secret_1111111111111111111111',
     });
-    const response = await bridge.postStripe(sessionBody(), { secret: 'whsec_new_secret_111' });
+    const response = await bridge.postStripe(sessionBody(), { secret: 'whsec_new_secret_1111111111111111111111' });
     expect(response.status).toBe(200);
     await bridge.close();
     bridge = await startTestBridge({ DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url, MAX_BODY_BYTES: String(64 * 1024) });

@@ -54,6 +54,8 @@ beforeAll(async () => {
   await record(bridge.postShopify(loadFixture('orders-paid'), { topic: 'orders/paid' }));
   await record(bridge.postShopify(loadFixture('orders-paid'), { topic: 'orders/create' }));
 
+  // Record first: events are mapped (and counted as ignored) right after their ack.
+  await eventually(() => bridge.query(`SELECT count(*) AS n FROM inbox WHERE state = 'received'`)[0].n === 0);
   await eventually(() => bridge.query(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)[0].n === 0);
 });
 

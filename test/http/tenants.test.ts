@@ -15,9 +15,9 @@ import { loadFixture } from '../fixtures/shopify/harness.js';
 const NORTH_KEY = 'north_workspace_key_0001'; // no dub_ prefix: only value masking keeps it out of logs
 const SOUTH_KEY = 'dub_south_workspace_key_0001';
 const NORTH_SHOPIFY = 'north-app-secret-0123456789abcdef';
-const SOUTH_SHOPIFY = 'shpss_south_app_secret_0001';
+const SOUTH_SHOPIFY = 'shpss_south_app_secret_for_dub_bridge_0001';
 const PLATFORM_WHSEC = 'whsec_connect_platform_endpoint_0001';
-const SOUTH_WHSEC = 'whsec_south_own_endpoint_0001';
+const SOUTH_WHSEC = 'whsec_south_own_endpoint_secret_0001';
 const NORTH_SHOP = 'north-goods.myshopify.com';
 const SOUTH_SHOP = 'south-goods.myshopify.com';
 

@@ -54,7 +54,7 @@ const shopDomain = z
 const legacyTenantBlock = z.strictObject({
   shops: z.array(shopDomain).min(1),
   /** The app's client secret; absent = SHOPIFY_API_SECRET (one app installed in several shops). */
-  apiSecret: secretOrList(z.string().trim().min(1)).optional(),
+  apiSecret: secretOrList(z.string().trim().min(32, 'too short for a Shopify client secret or notification key (32 characters or more)')).optional(),
 });
 
 export default defineProvider<ShopifyWebhook>({
@@ -62,7 +62,8 @@ export default defineProvider<ShopifyWebhook>({
   label: 'Shopify',
   secretVariable: 'SHOPIFY_API_SECRET',
   secretHint: 'the app client secret, comma-separated during rotation',
-  secret: z.string().trim().min(1),
+  // App client secrets are 32 hex characters (shpss_-prefixed in newer apps); notification keys 64.
+  secret: z.string().trim().min(32, 'too short for a Shopify client secret or notification key (32 characters or more)'),
   legacyTenantBlock: { key: 'shopify', schema: legacyTenantBlock, secretField: 'apiSecret', accountsField: 'shops' },
   createVerifier: (secrets) => createShopifyVerifier(secrets),
   accountLogField: 'shop',
