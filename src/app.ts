@@ -32,8 +32,6 @@ function errorBody(c: Context, code: ErrorCode, message: string) {
   return c.json({ error: { code, message, requestId: c.get('requestId') } }, errorStatus[code]);
 }
 
-/** Request ids are ours: a client's X-Request-Id is used only when it is a short plain token. */
-const acceptableRequestId = (id: string) => /^[A-Za-z0-9._:-]{1,64}$/.test(id);
 
 /** Builds the HTTP app for any runtime from injected dependencies (tests pass their own). */
 export function createApp(deps: AppDeps) {
@@ -46,9 +44,11 @@ export function createApp(deps: AppDeps) {
     return source && known.has(source) ? source : null;
   };
 
-  app.use(requestId({ generator: () => crypto.randomUUID(), limitLength: 64, headerName: 'X-Request-Id' }));
+  // Request ids are always ours (a client's X-Request-Id is never trusted into logs); the answer
+  // carries it so a provider's delivery log can be matched to ours.
+  app.use(requestId({ headerName: '', generator: () => crypto.randomUUID() }));
   app.use(async (c, next) => {
-    if (!acceptableRequestId(c.get('requestId'))) c.set('requestId', crypto.randomUUID());
+    c.header('X-Request-Id', c.get('requestId'));
     await next();
   });
   for (const provider of list) {
