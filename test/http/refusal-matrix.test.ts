@@ -195,7 +195,7 @@ describe.each(rows)('/webhooks/$source', (row) => {
 });
 
 it("a client's X-Request-Id is never taken as the request id (ours is a fresh UUID)", async () => {
-  const response = await app(env).request('/webhooks/stripe', { method: 'POST', headers: { 'x-request-id': 'forged\nline' }, body: '' });
+  const response = await app(env).request('/webhooks/stripe', { method: 'POST', headers: { 'x-request-id': 'chosen-by-the-client-0001' }, body: '' });
   const id = response.headers.get('x-request-id');
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   expect(((await response.json()) as { error: { requestId: string } }).error.requestId).toBe(id);
