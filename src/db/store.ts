@@ -201,3 +201,21 @@ export interface BeginRefundInput {
   leaseUntil: number;
   at: number;
 }
+
+/**
+ * The Store by intent: each consumer takes only its part, so what a module may touch is in its
+ * signature (and a fake for a test needs only those methods).
+ */
+/** Ingest: recording events, received and mapped (the webhook handler, the mapper). */
+export type IngestStore = Pick<Store, 'recordEvent' | 'recordReceived' | 'listReceived' | 'recordMapped' | 'resolveUnmapped' | 'findCustomerLink' | 'applyCompliance'>;
+/** Delivery: leasing due rows and marking what Dub answered (the dispatcher). */
+export type DeliveryStore = Pick<Store, 'claimDue' | 'markDelivered' | 'markRetry' | 'markDead' | 'release'>;
+/** The refund ledger: sales and the refunds applied to them (the refund executor). */
+export type RefundStore = Pick<Store, 'findSale' | 'getOutbox' | 'listRefundApplications' | 'beginRefund' | 'takeOverRefund' | 'settleRefund'>;
+/** Compliance and retention: scrubbing and deleting what is kept (the sweeper, compliance topics). */
+export type RetentionStore = Pick<Store, 'applyCompliance' | 'prunePayloads' | 'scrubFinishedCommands' | 'deleteFinishedRows'>;
+/** Operators: replay, remap, dead letters, health (the CLI, the console, /healthz). */
+export type AdminStore = Pick<
+  Store,
+  'requeue' | 'listOutbox' | 'listDeadLetters' | 'findInboxByEvent' | 'replaceCommand' | 'addCommands' | 'resolveUnmapped' | 'stats' | 'getOutbox' | 'getInbox' | 'listOutboxForInbox' | 'ping'
+>;

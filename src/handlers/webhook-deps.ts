@@ -2,12 +2,12 @@ import type { Context } from 'hono';
 import type { BodyReader } from './body.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../db/store.js';
+import type { IngestStore } from '../db/store.js';
 import type { ReceiveResult } from '../ingest/receive.js';
 
 /** What the webhook handlers need; composed by the runtime (Node or Workers). */
 export interface WebhookDeps {
-  store: Store;
+  store: Pick<IngestStore, 'recordReceived'>;
   now: () => number;
   metrics: Metrics;
   logger: Logger;

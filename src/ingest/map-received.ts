@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { InboxRow } from '../db/schema.js';
-import type { Store } from '../db/store.js';
+import type { IngestStore } from '../db/store.js';
 import { BridgeError } from '../errors.js';
 import type { ProviderDefinition } from '../handlers/provider.js';
 import type { Logger } from '../logger.js';
@@ -11,7 +11,7 @@ import { mapEvent } from './ingest.js';
 import { toRecord } from './record.js';
 
 export interface MapperDeps {
-  store: Store;
+  store: IngestStore;
   providers: readonly ProviderDefinition[];
   config: Config;
   logger: Logger;

@@ -1,4 +1,4 @@
-import type { Store } from '../db/store.js';
+import type { IngestStore } from '../db/store.js';
 import type { Identity } from '../handlers/provider.js';
 
 /** What the ack says: the event is stored (now, or by an earlier delivery of the same event). */
@@ -23,7 +23,7 @@ export interface ReceivedWebhook {
  * rejects is kept as `unmapped` instead of being bounced back to a provider that retries and
  * then drops it.
  */
-export function receiveEvent(event: ReceivedWebhook, deps: { store: Store; now: () => number }): Promise<ReceiveResult> {
+export function receiveEvent(event: ReceivedWebhook, deps: { store: Pick<IngestStore, 'recordReceived'>; now: () => number }): Promise<ReceiveResult> {
   const { identity } = event;
   return deps.store.recordReceived({
     source: event.source,

@@ -1,5 +1,5 @@
 import type { DubClient, DubResponse } from '../dub/client.js';
-import type { Store } from '../db/store.js';
+import type { RefundStore } from '../db/store.js';
 import type { SaleLookup } from '../handlers/provider.js';
 import { failed, type DeliveryOutcome } from './outcome.js';
 
@@ -25,7 +25,7 @@ export function httpFailure(response: DubResponse): DeliveryOutcome {
 /** What running one command needs: the Dub client of its tenant, the store, and its provider's sale lookup. */
 export interface ExecuteDeps {
   client: DubClient;
-  store: Store;
+  store: RefundStore;
   now?: () => number;
   /** The row's provider's SaleLookup, if it has one (Stripe with STRIPE_API_KEY): finds a refund's sale through its API. */
   findInvoiceForPayment?: SaleLookup | undefined;

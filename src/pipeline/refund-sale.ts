@@ -1,4 +1,4 @@
-import type { Store } from '../db/store.js';
+import type { RefundStore } from '../db/store.js';
 import type { SaleLedgerRow } from '../db/schema.js';
 import type { RefundBody } from '../dub/commands.js';
 import { done, failed, type DeliveryOutcome } from './outcome.js';
@@ -14,7 +14,7 @@ export type RefundSale = { found: true; sale: SaleLedgerRow } | { found: false; 
  * backoff, recorded as skipped once the attempts run out); a sale that will never reach Dub makes
  * it skip.
  */
-export async function findRefundSale(body: RefundBody, store: Store, findInvoiceForPayment?: SaleLookup, tenant?: string | null): Promise<RefundSale> {
+export async function findRefundSale(body: RefundBody, store: Pick<RefundStore, 'findSale' | 'getOutbox'>, findInvoiceForPayment?: SaleLookup, tenant?: string | null): Promise<RefundSale> {
   // Refunds recorded before sale references were generic name the charge `chargeId`.
   const { invoiceId, chargeId, ...refs } = body.refs;
   let sale = await store.findSale({ invoiceId, refs: chargeId ? { ...refs, charge: chargeId } : refs, tenant });

@@ -108,7 +108,7 @@ const rows: Row[] = [
     source: 'apple',
     tamper: tamperJws,
     variable: 'APPLE_BUNDLE_ID',
-    signed: () => ({ body: appleNotificationBody(appleFixture('subscribed-initial-buy'), { chain: pki.chain }), headers: { 'content-type': 'application/json' } }),
+    signed: () => ({ body: appleNotificationBody(appleFixture('subscribed-initial-buy')), headers: { 'content-type': 'application/json' } }),
     unsigned: (s) => s.headers,
     forged: (s) => s.headers,
   },
