@@ -10,7 +10,8 @@ import { REVENUECAT_AUTH } from './test/helpers/signers/revenuecat.js';
 
 /**
  * Tests that run inside workerd (`npm run test:workers`): the Worker entry with a local D1 built
- * from migrations/, and a fake Dub on the Node side reached over real HTTP (see
+ * from migrations/, wrangler.toml's delivery queue and `DubKeyGate` Durable Objects (run locally
+ * by miniflare), and a fake Dub on the Node side reached over real HTTP (see
  * test/workers/fake-dub-switchboard.ts).
  */
 declare module 'vitest' {
@@ -43,6 +44,10 @@ export default defineConfig(async () => {
             LEMONSQUEEZY_WEBHOOK_SECRET: LEMONSQUEEZY_SECRET,
             REVENUECAT_WEBHOOK_AUTH: REVENUECAT_AUTH,
             LOG_LEVEL: 'warn',
+            // The Worker as wrangler.toml binds it has a key (so /healthz can say "ok"), but no
+            // reachable Dub: tests point their env at their own fake Dub (test/workers/harness.ts).
+            DUB_API_KEY: 'dub_test_pool_key_0123456789',
+            DUB_API_URL: 'http://127.0.0.1:9',
           },
         },
       })),

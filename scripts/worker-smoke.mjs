@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Smoke check of the Worker under `wrangler dev` (local workerd, local D1, no network):
-// applies migrations/ to a temp D1, serves the Worker on 127.0.0.1 with DUB_API_URL pointed at a
-// local fake Dub, sends one signed Stripe checkout and waits until the fake Dub sees the sale.
-// Exits non-zero with one clear line on failure; bounded to about two minutes.
+// Smoke check of the Worker under `wrangler dev` (local workerd, local D1, local Queues and Durable
+// Objects, no network): applies migrations/ to a temp D1, serves the Worker on 127.0.0.1 with
+// DUB_API_URL pointed at a local fake Dub, sends one signed Stripe checkout and waits until the
+// fake Dub sees the sale; then a burst of signed checkouts, delivered through the delivery queue
+// at no more than DUB_RATE_LIMIT_PER_MINUTE, against a fake Dub that answers 429 past that rate.
+// Prints the measured rate against the limit. Exits non-zero with one clear line on failure;
+// bounded to about two minutes.
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -18,6 +21,12 @@ const { startFakeDub } = await import('../test/helpers/fake-dub.ts');
 const { STRIPE_SECRET, SHOPIFY_SECRET, stripeSignature } = await import('../test/helpers/signers.ts');
 
 const DEADLINE_MS = 120_000;
+// The burst: BURST checkouts at once, for a key limited to RATE a minute. The fake Dub counts in
+// 2-second windows of RATE / 30 (the same rate, checked over a far shorter window than a minute).
+const BURST = 40;
+const RATE = 600;
+const WINDOW_MS = 2_000;
+const WINDOW_LIMIT = (RATE * WINDOW_MS) / 60_000;
 const started = Date.now();
 const envScript = join(root, 'scripts/worker-env.sh');
 const work = mkdtempSync(join(tmpdir(), 'dub-bridge-worker-smoke-'));
@@ -74,9 +83,15 @@ async function main() {
   });
   console.log('worker-smoke: migrations applied to a local D1');
 
-  dub = await startFakeDub();
+  dub = await startFakeDub({ rateLimit: WINDOW_LIMIT, rateWindowMs: WINDOW_MS });
   const port = await freePort();
-  const vars = { DUB_API_URL: dub.url, DUB_API_KEY: dub.apiKey, STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, SHOPIFY_API_SECRET: SHOPIFY_SECRET };
+  const vars = {
+    DUB_API_URL: dub.url,
+    DUB_API_KEY: dub.apiKey,
+    STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+    SHOPIFY_API_SECRET: SHOPIFY_SECRET,
+    DUB_RATE_LIMIT_PER_MINUTE: String(RATE),
+  };
   const log = openSync(logPath, 'w');
   dev = spawn(
     'bash',
@@ -88,7 +103,24 @@ async function main() {
   await until('GET /healthz to answer 200', async () => (await fetch(`${base}/healthz`)).status === 200, 60_000);
   console.log(`worker-smoke: wrangler dev serving on ${base}`);
 
-  const payload = readFileSync(join(root, 'test/fixtures/stripe/checkout-session-completed-payment.json'), 'utf8');
+  const ack = await postCheckout(base, 0);
+  console.log(`worker-smoke: webhook acknowledged: ${ack}`);
+
+  await until('the fake Dub to receive POST /track/sale', async () => dub.calls('POST', '/track/sale').length === 1, 30_000);
+  const sale = dub.calls('POST', '/track/sale')[0].body;
+  console.log(`worker-smoke: OK, Dub received the sale (invoiceId ${sale.invoiceId}, amount ${sale.amount} ${sale.currency}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  await burst(base);
+}
+
+/** The paid checkout fixture as event `n` (its own event, session and payment ids), signed and posted. */
+async function postCheckout(base, n) {
+  const event = JSON.parse(readFileSync(join(root, 'test/fixtures/stripe/checkout-session-completed-payment.json'), 'utf8'));
+  if (n > 0) {
+    event.id = `${event.id}_${n}`;
+    Object.assign(event.data.object, { id: `${event.data.object.id}_${n}`, payment_intent: `pi_test_burst_${n}` });
+  }
+  const payload = JSON.stringify(event);
   const response = await fetch(`${base}/webhooks/stripe`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'stripe-signature': await stripeSignature(payload) },
@@ -96,11 +128,47 @@ async function main() {
   });
   const ack = await response.text();
   if (response.status !== 200) throw new Error(`POST /webhooks/stripe answered ${response.status}: ${ack}`);
-  console.log(`worker-smoke: webhook acknowledged: ${ack}`);
+  return ack;
+}
 
-  await until('the fake Dub to receive POST /track/sale', async () => dub.calls('POST', '/track/sale').length === 1, 30_000);
-  const sale = dub.calls('POST', '/track/sale')[0].body;
-  console.log(`worker-smoke: OK, Dub received the sale (invoiceId ${sale.invoiceId}, amount ${sale.amount} ${sale.currency}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+/** The most requests that arrived within any `windowMs`. */
+function busiest(times, windowMs) {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/** BURST signed webhooks at once: all through the queue, within the rate, no 429, each sale once. */
+async function burst(base) {
+  const before = dub.calls('POST', '/track/sale').length;
+  const sent = Date.now();
+  await Promise.all(Array.from({ length: BURST }, (_, i) => postCheckout(base, i + 1)));
+  console.log(`worker-smoke: ${BURST} webhooks acknowledged in ${Date.now() - sent} ms; delivering through the queue`);
+  await until(`the fake Dub to receive ${BURST} more sales`, async () => dub.calls('POST', '/track/sale').length >= before + BURST, 60_000);
+  // A moment for anything extra (a repeat, a 429) to show up before counting.
+  await sleep(1_500);
+
+  const calls = dub.calls('POST', '/track/sale').slice(before);
+  const accepted = calls.filter((c) => c.status === 200);
+  const invoices = new Set(accepted.map((c) => c.body.invoiceId));
+  const times = calls.map((c) => c.at).sort((a, b) => a - b);
+  const spanMs = times.at(-1) - times[0];
+  const perMinute = spanMs > 0 ? ((calls.length - 1) * 60_000) / spanMs : Infinity;
+  const windowMost = busiest(times, WINDOW_MS);
+  const batches = (readFileSync(logPath, 'utf8').match(/QUEUE dub-bridge-delivery /g) ?? []).length;
+  console.log(
+    `worker-smoke: burst: ${accepted.length} sales accepted, ${invoices.size} distinct invoices, ${dub.rejected429} answered 429; ` +
+      `measured ${perMinute.toFixed(0)}/min against a limit of ${RATE}/min (${((perMinute / RATE) * 100).toFixed(0)} %), ` +
+      `busiest ${WINDOW_MS / 1000}-s window ${windowMost}/${WINDOW_LIMIT}, over ${(spanMs / 1000).toFixed(1)} s` +
+      (batches ? `, ${batches} queue batches` : ''),
+  );
+  if (dub.rejected429 > 0) throw new Error(`the fake Dub answered 429 ${dub.rejected429} times: the rate limit was exceeded`);
+  if (calls.length !== BURST || invoices.size !== BURST) throw new Error(`expected ${BURST} sales, each once; Dub saw ${calls.length} calls for ${invoices.size} invoices`);
+  if (perMinute > RATE || windowMost > WINDOW_LIMIT) throw new Error(`delivered faster than ${RATE}/min`);
+  console.log('worker-smoke: OK, the burst went through the queue within the rate, each sale once');
 }
 
 const timer = setTimeout(() => {

@@ -3,7 +3,7 @@ import type { OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { DeliveryOutcome } from './outcome.js';
-import { createKeyGates } from './key-gates.js';
+import { createKeyGates, type KeyGates } from './key-gates.js';
 import { decide, type RetryPolicy } from './retry-policy.js';
 
 export interface DispatcherOptions {
@@ -16,8 +16,17 @@ export interface DispatcherOptions {
   leaseMs: number;
   /** How long delivery stays paused after a 401/403 before one row probes the key again. */
   pauseProbeMs?: number;
+  /**
+   * Runs before each claim: maps received events into outbox rows (record-first ingest), so every
+   * path that delivers (after an ack, the sweeper, the Cron) maps what is waiting first.
+   */
+  beforeClaim?: () => Promise<unknown>;
   /** Tenants whose rows are never claimed (null = DUB_API_KEY, when it is not set): they stay pending. */
   withoutKey?: ReadonlyArray<string | null>;
+  /** Per-key rate limits and pauses; in this process when absent (the Worker shares them through a Durable Object). */
+  gates?: KeyGates;
+  /** Which rows a claim may lease (same arguments as `store.claimDue`); every due row when absent. */
+  claim?: Store['claimDue'];
   logger: Logger;
   metrics: Metrics;
   now?: () => number;
@@ -54,7 +63,8 @@ export function createDispatcher(options: DispatcherOptions) {
   const { store, logger, metrics, policy, leaseMs } = options;
   const pauseProbeMs = options.pauseProbeMs ?? 60_000;
   // Each Dub key (the default, or a tenant's) has its own rate limit and its own pause.
-  const gates = createKeyGates({ ratePerMinute: options.ratePerMinute, pauseProbeMs, now, logger, metrics });
+  const gates = options.gates ?? createKeyGates({ ratePerMinute: options.ratePerMinute, pauseProbeMs, now, logger, metrics });
+  const claimDue = options.claim ?? ((...args: Parameters<Store['claimDue']>) => store.claimDue(...args));
   const keyOf = (row: OutboxRow) => row.tenant ?? '';
   // Workers run while there is due work; a kick tops them up to `concurrency`, so one slow call
   // never keeps new rows waiting for the others.
@@ -86,7 +96,7 @@ export function createDispatcher(options: DispatcherOptions) {
       report.delivered++;
       metrics.delivered(labels, outcome.state);
       logger.debug({ outboxId: row.id, kind: row.kind, state: outcome.state, attempts: row.attempts }, 'delivered');
-      gates.resume(keyOf(row), row.id);
+      await gates.resume(keyOf(row), row.id);
       return;
     }
     const { failure } = outcome;
@@ -101,7 +111,7 @@ export function createDispatcher(options: DispatcherOptions) {
         return;
       case 'defer':
         // Nothing goes to Dub before its reset time, from any worker.
-        gates.limiter(keyOf(row)).holdUntil(now() + decision.delayMs);
+        await gates.limiter(keyOf(row)).holdUntil(now() + decision.delayMs);
         await store.release(claim, now() + decision.delayMs, failure.message);
         report.retried++;
         metrics.retried(labels);
@@ -123,7 +133,7 @@ export function createDispatcher(options: DispatcherOptions) {
         return;
       case 'pause':
         await store.release(claim, now(), failure.message);
-        gates.pause(keyOf(row), failure.message);
+        await gates.pause(keyOf(row), failure.message);
         return;
     }
   }
@@ -135,7 +145,7 @@ export function createDispatcher(options: DispatcherOptions) {
   async function deliver(row: OutboxRow, report: DrainReport): Promise<boolean> {
     const claim = claimOf(row);
     const key = keyOf(row);
-    const admission = gates.admit(key);
+    const admission = await gates.admit(key);
     if (!admission.send) {
       // Its key is paused and another row probes it: back to the queue, attempt not counted.
       await store.release(claim, now(), admission.reason);
@@ -144,7 +154,7 @@ export function createDispatcher(options: DispatcherOptions) {
     // Half the lease is left for the call itself (DUB_TIMEOUT_MS should fit in it); the rest of
     // what is left of the lease (a row may have waited for a worker) may go to the rate limit.
     const budget = (row.leaseUntil ?? 0) - now() - leaseMs / 2;
-    const slot = budget >= 0 ? gates.limiter(key).reserve(budget) : { notBefore: now() };
+    const slot = budget >= 0 ? await gates.limiter(key).reserve(budget) : { notBefore: now() };
     if ('notBefore' in slot || stopping) {
       const nextAttemptAt = 'notBefore' in slot ? slot.notBefore : now();
       const reason = stopping ? 'shutting down' : 'waiting for a rate-limit slot';
@@ -152,7 +162,7 @@ export function createDispatcher(options: DispatcherOptions) {
       const sameKey = claimed.filter((other) => keyOf(other) === key);
       claimed = claimed.filter((other) => keyOf(other) !== key);
       await Promise.all([row, ...sameKey].map((r) => store.release(claimOf(r), nextAttemptAt, reason)));
-      if (admission.probe) gates.probeInconclusive(key, true);
+      if (admission.probe) await gates.probeInconclusive(key, true);
       return false;
     }
     if (slot.waitMs > 0) await sleep(slot.waitMs);
@@ -169,7 +179,7 @@ export function createDispatcher(options: DispatcherOptions) {
       // The lease runs out and the row is sent again; Dub's idempotency absorbs the repeat.
       logger.error({ outboxId: row.id, error: (error as Error).message }, 'could not record a delivery result');
     }
-    if (admission.probe) gates.probeInconclusive(key);
+    if (admission.probe) await gates.probeInconclusive(key);
     return true;
   }
 
@@ -179,8 +189,9 @@ export function createDispatcher(options: DispatcherOptions) {
       const row = claimed.shift();
       if (row) return row;
       // A paused key's rows stay put; once per pauseProbeMs one of them probes the key.
-      const pending = (claiming ??= store
-        .claimDue(now(), options.concurrency, leaseMs, [...gates.onHold(), ...(options.withoutKey ?? [])])
+      const pending = (claiming ??= Promise.resolve(options.beforeClaim?.())
+        .then(() => gates.onHold())
+        .then((held) => claimDue(now(), options.concurrency, leaseMs, [...held, ...(options.withoutKey ?? [])]))
         .then((rows) => claimed.push(...rows))
         .finally(() => (claiming = null)));
       if ((await pending) === 0) return undefined;

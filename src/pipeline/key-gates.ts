@@ -5,6 +5,26 @@ import { createRateLimiter } from './rate-limiter.js';
 /** What a claimed row of a Dub key may do now. */
 export type Admission = { send: true; probe: boolean } | { send: false; reason: string };
 
+type Awaitable<T> = T | Promise<T>;
+
+/** A rate-limit slot: booked, starting in `waitMs`; or not booked, the next free one at `notBefore`. */
+export type Slot = { waitMs: number } | { notBefore: number };
+
+/**
+ * What the dispatcher asks before and after each Dub call, per Dub key (`''` = DUB_API_KEY, else a
+ * tenant id). `createKeyGates` keeps it in this process (Node); the Worker passes gates shared by
+ * every isolate through a Durable Object per key, so any method may answer with a promise.
+ */
+export interface KeyGates {
+  limiter(key: string): { reserve(maxWaitMs: number): Awaitable<Slot>; holdUntil(time: number): Awaitable<void> };
+  onHold(): Awaitable<Array<string | null>>;
+  admit(key: string): Awaitable<Admission>;
+  probeInconclusive(key: string, retryNow?: boolean): Awaitable<void>;
+  pause(key: string, reason: string): Awaitable<void>;
+  resume(key: string, outboxId: number): Awaitable<void>;
+  status(): { paused: boolean; pausedReason: string | null };
+}
+
 export interface KeyGateOptions {
   ratePerMinute: number;
   /** While a key is refused, how often one row probes it again. */
@@ -18,7 +38,7 @@ export interface KeyGateOptions {
  * Per Dub key (`''` = DUB_API_KEY, else a tenant id): its rate limiter, and whether Dub refused it
  * (401/403). A refused key's rows stay pending; once per probe interval one row tries the key.
  */
-export function createKeyGates(options: KeyGateOptions) {
+export function createKeyGates(options: KeyGateOptions): KeyGates {
   const { now, logger, metrics, pauseProbeMs } = options;
   const limiters = new Map<string, ReturnType<typeof createRateLimiter>>();
   const paused = new Map<string, { reason: string; probeAt: number; probing: boolean }>();

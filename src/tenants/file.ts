@@ -13,7 +13,8 @@ const providerBlock = (provider: ProviderDefinition) =>
       /** Accounts, shops or apps whose events on the shared route belong to this tenant. */
       accounts: z.array(z.string().trim().min(1)).default([]),
     })
-    .refine((b) => b.accounts.length > 0 || b.secret, 'needs accounts or secret');
+    .refine((b) => b.accounts.length > 0 || b.secret, 'needs accounts or secret')
+    .transform(({ secret, accounts }): TenantProvider => ({ secrets: secret ?? [], accounts }));
 
 /** A tenant's view of one provider, whichever format the file used. */
 export interface TenantProvider {

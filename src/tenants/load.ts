@@ -23,8 +23,36 @@ export function loadTenantsFile(
     text = readFile(path);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ENOSYS') return { ok: false, problem: 'this runtime has no file system; TENANTS_FILE works on the Node runtime' };
+    if (code === 'ENOSYS') return { ok: false, problem: 'this runtime has no file system: put the document itself in TENANTS_JSON instead' };
     return { ok: false, problem: `cannot read the file${code ? ` (${code})` : ''}` };
   }
   return parseTenantsFile(text, env, providers);
+}
+
+/** Where the tenants come from: TENANTS_FILE (a path, Node) or TENANTS_JSON (the document itself: a Workers secret or variable). */
+export interface TenantsSetting {
+  TENANTS_FILE?: string | undefined;
+  TENANTS_JSON?: string | undefined;
+}
+
+/**
+ * The tenants of TENANTS_FILE or TENANTS_JSON, validated with the same schema: undefined when
+ * neither is set, or one line naming the variable and what is wrong. Both set is an error: which
+ * one wins would be a guess.
+ */
+export function loadTenants(
+  setting: TenantsSetting,
+  env: EnvSecrets,
+  providers: readonly ProviderDefinition[],
+  readFile?: (path: string) => string,
+): { ok: true; value: TenantsFile | undefined } | { ok: false; problem: string } {
+  const { TENANTS_FILE: path, TENANTS_JSON: json } = setting;
+  if (path && json) return { ok: false, problem: 'TENANTS_JSON: set TENANTS_FILE or TENANTS_JSON, not both' };
+  if (json) {
+    const parsed = parseTenantsFile(json, env, providers);
+    return parsed.ok ? parsed : { ok: false, problem: `TENANTS_JSON: ${parsed.problem}` };
+  }
+  if (!path) return { ok: true, value: undefined };
+  const loaded = loadTenantsFile(path, env, providers, readFile);
+  return loaded.ok ? loaded : { ok: false, problem: `TENANTS_FILE (${path}): ${loaded.problem}` };
 }

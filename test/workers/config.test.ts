@@ -5,7 +5,7 @@ import worker from '../../src/runtime/worker.js';
 
 /** Secrets and vars come from the Worker's env and go through the same zod schema as on Node. */
 test('a malformed secret answers 500 naming the variable, and nothing is stored', async () => {
-  const target = { ...env, STRIPE_WEBHOOK_SECRET: 'sk_test_not_a_webhook_secret' };
+  const target = { ...env, STRIPE_WEBHOOK_SECRET: 'sk_test_not_a_webhook_secret_0123456789' };
   const request = new Request('https://dub-bridge.example.workers.dev/webhooks/stripe', { method: 'POST', body: '{}' });
   const response = await worker.fetch(request, target, createExecutionContext());
   expect(response.status).toBe(500);

@@ -4,6 +4,9 @@ declare global {
   namespace Cloudflare {
     interface Env {
       DB: D1Database;
+      /** wrangler.toml's delivery queue producer and key gates. */
+      DELIVERY_QUEUE: Queue<{ outboxId: number }>;
+      KEY_GATE: DurableObjectNamespace;
       TEST_MIGRATIONS: D1Migration[];
       /** URL of the Node-side fake Dub switchboard (test/workers/fake-dub-switchboard.ts). */
       FAKE_DUB_SWITCHBOARD: string;

@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { providerCases } from '../shared/provider-cases.js';
-import { expectCase, INBOX_ROWS_SQL, OUTBOX_ROWS_SQL, webhookCases, type Observed } from '../shared/webhook-cases.js';
+import { DECISION_SQL, expectCase, INBOX_ROWS_SQL, withDecision, OUTBOX_ROWS_SQL, webhookCases, type Observed } from '../shared/webhook-cases.js';
 import { postWebhook, rows, startRemoteFakeDub, workerEnv, type RemoteFakeDub } from './harness.js';
 
 /**
@@ -20,14 +20,17 @@ describe('shared webhook cases (workerd, D1)', () => {
     const target = workerEnv(dub);
     const observed: Observed = { responses: [], inbox: [], outbox: [], dub: [] };
     for (const delivery of c.deliveries) {
-      observed.responses.push(await postWebhook(target, await delivery.sign({
+      const answered = await postWebhook(target, await delivery.sign({
           stripe: env.STRIPE_WEBHOOK_SECRET,
           shopify: env.SHOPIFY_API_SECRET,
           paddle: env.PADDLE_WEBHOOK_SECRET,
           polar: env.POLAR_WEBHOOK_SECRET,
           lemonsqueezy: env.LEMONSQUEEZY_WEBHOOK_SECRET,
           revenuecat: env.REVENUECAT_WEBHOOK_AUTH,
-        })));
+        }));
+      const inboxId = (answered.body as { inboxId?: number }).inboxId;
+      const [decision] = inboxId === undefined ? [] : await rows<{ state: string; reason: string | null; queued: number }>(DECISION_SQL.replace('?', String(inboxId)));
+      observed.responses.push({ status: answered.status, body: withDecision(answered.body, decision) });
     }
     observed.inbox = await rows(INBOX_ROWS_SQL);
     observed.outbox = await rows(OUTBOX_ROWS_SQL);
