@@ -50,7 +50,10 @@ export interface BridgeDeps {
 }
 
 /** What a runtime may set on one delivery run: which rows it claims, and its gates. */
-export type DeliveryOverrides = Pick<Partial<DispatcherOptions>, 'claim' | 'gates'>;
+export type DeliveryOverrides = Pick<Partial<DispatcherOptions>, 'claim' | 'gates'> & {
+  /** Map only this event before claiming (a Worker request's own), not the whole backlog. */
+  onlyInboxId?: number;
+};
 
 /** Every configured secret and key, masked in logs even where no known prefix gives it away. */
 function configuredSecrets(config: Config, providers: readonly ProviderDefinition[]): string[] {
@@ -130,13 +133,14 @@ export function composeBridge(deps: BridgeDeps) {
 
   // One mapper and dispatcher per call, each with its own runner id: Node makes one; a Worker makes
   // one per invocation (a promise or timer must not cross requests) with its own claim and gates.
-  const newDelivery = (overrides: DeliveryOverrides = {}) => {
+  const newDelivery = ({ onlyInboxId, ...overrides }: DeliveryOverrides = {}) => {
     // Record first: webhooks are stored raw and mapped here, before each claim of due rows.
     const mapper = createMapper({ store, providers, config, logger, metrics, now });
+    const beforeClaim = onlyInboxId === undefined ? mapper.mapBacklog : () => mapper.mapInboxRow(onlyInboxId);
     const dispatcher = createDispatcher({
       store,
       execute: executeAs(crypto.randomUUID()),
-      beforeClaim: mapper.mapBacklog,
+      beforeClaim,
       policy: {
         maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
         baseBackoffMs: config.DELIVERY_BASE_BACKOFF_MS,

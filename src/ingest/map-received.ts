@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { InboxRow } from '../db/schema.js';
-import type { IngestStore } from '../db/store.js';
+import type { IngestStore, Store } from '../db/store.js';
 import { BridgeError } from '../errors.js';
 import type { ProviderDefinition } from '../handlers/provider.js';
 import type { Logger } from '../logger.js';
@@ -11,7 +11,7 @@ import { mapEvent } from './ingest.js';
 import { toRecord } from './record.js';
 
 export interface MapperDeps {
-  store: IngestStore;
+  store: IngestStore & Pick<Store, 'getInbox'>;
   providers: readonly ProviderDefinition[];
   config: Config;
   logger: Logger;
@@ -97,6 +97,16 @@ export function createMapper(deps: MapperDeps) {
     mapBacklog(): Promise<MapReport> {
       running ??= run().finally(() => (running = null));
       return running;
+    },
+    /**
+     * Maps one event if it is still waiting (a Worker's request maps its own event: with every
+     * invocation walking the whole backlog, a burst of N would cost N × N).
+     */
+    async mapInboxRow(inboxId: number): Promise<MapReport> {
+      const report: MapReport = { mapped: 0, unmapped: 0, queued: 0 };
+      const row = await store.getInbox(inboxId);
+      if (row?.state === 'received') await mapOne(row, report);
+      return report;
     },
   };
 }

@@ -35,6 +35,7 @@ export async function deliverWithin(parts: Isolate, scope: RowScope | null, budg
   const { dispatcher } = parts.bridge.newDelivery({
     gates: withDeadline(parts.gates, deadline),
     ...(scope ? { claim: parts.outbox.claimScoped(scope) } : {}),
+    ...(scope && 'inboxId' in scope ? { onlyInboxId: scope.inboxId } : {}),
   });
   const timer = setTimeout(() => void dispatcher.stop(parts.config.DUB_TIMEOUT_MS), budgetMs);
   try {
@@ -54,7 +55,7 @@ export async function deliverWithin(parts: Isolate, scope: RowScope | null, budg
  */
 export const startDelivery: StartDelivery = (parts, c, event) => {
   const run = async () => {
-    if (parts.queue && event) return void (await parts.bridge.newDelivery().mapper.mapBacklog());
+    if (parts.queue && event) return void (await parts.bridge.newDelivery().mapper.mapInboxRow(event.inboxId));
     await deliverWithin(parts, event ? { inboxId: event.inboxId } : null, AFTER_ACK_BUDGET_MS);
   };
   c.executionCtx.waitUntil(run().catch((error: Error) => parts.logger.error({ error: error.message }, 'delivery after ack failed')));

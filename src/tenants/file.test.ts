@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config.js';
-import { parseTenantsFile } from './file.js';
+import { providerNamed } from '../handlers/index.js';
+import { parseTenantsFile, tenantProvider, type Tenant } from './file.js';
 
 const bothEnv = { stripe: true, shopify: true };
 const north = { id: 'north', dubApiKey: 'dub_north_key', shopify: { shops: ['North-Goods.myshopify.com'] } };
@@ -79,5 +80,21 @@ describe('parseConfig with TENANTS_FILE', () => {
     expect(parseConfig({}, () => {
       throw new Error('must not read');
     }).tenants).toBeUndefined();
+  });
+});
+
+describe('the generic providers block', () => {
+  it('gives any provider a tenant secret and accounts, read like the older per-provider blocks', () => {
+    const secret = 'pdl_ntfset_01hztenantnorth0000000000_northsecretnotlive0000000000000000';
+    const result = parseTenantsFile(JSON.stringify({ tenants: [{ id: 'north', dubApiKey: 'dub_north_key', providers: { paddle: { secret } } }] }), {});
+    expect(result.ok).toBe(true);
+    const tenant = (result as { ok: true; value: { tenants: Tenant[] } }).value.tenants[0]!;
+    expect(tenantProvider(tenant, providerNamed('paddle')!)).toEqual({ secrets: [secret], accounts: [] });
+    expect(tenantProvider(tenant, providerNamed('stripe')!)).toBeNull();
+  });
+
+  it('refuses a secret the provider would refuse in its env variable', () => {
+    const result = parseTenantsFile(JSON.stringify({ tenants: [{ id: 'north', dubApiKey: 'k', providers: { paddle: { secret: 'short' } } }] }), {});
+    expect(result).toMatchObject({ ok: false, problem: expect.stringContaining('tenants.0.providers.paddle.secret') });
   });
 });
