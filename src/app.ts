@@ -10,7 +10,7 @@ import { healthRoutes, type DeliveryMode } from './handlers/health.js';
 import type { ProviderDefinition } from './handlers/provider.js';
 import { providerWebhook } from './handlers/webhook.js';
 import type { WebhookDeps } from './handlers/webhook-deps.js';
-import type { DispatcherStatus } from './pipeline/dispatcher.js';
+import type { DispatcherStatus } from './deliver/dispatcher.js';
 import { createProviderRouter } from './tenants/router.js';
 
 export interface AppDeps extends WebhookDeps {

@@ -17,7 +17,7 @@ import type { CliContext } from './context.js';
  */
 export function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('dub-bridge')
-    .description('Operate dub-bridge: serve webhooks, register them with Stripe and Shopify, send test events, inspect, follow and replay deliveries to Dub.')
+    .description('Operate dub-bridge: serve webhooks, register them with the payment providers, send test events, inspect, follow and replay deliveries to Dub.')
     .version(version)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')

@@ -3,7 +3,7 @@
  * `https://bridge.example.com/webhooks/stripe` (`…/webhooks/stripe/<tenant>` for a tenant's own
  * Stripe endpoint); a URL that already ends with the route is kept as it is.
  */
-export function webhookUrl(publicUrl: URL, source: 'stripe' | 'shopify', tenant?: string): string {
+export function webhookUrl(publicUrl: URL, source: string, tenant?: string): string {
   const route = `/webhooks/${source}${tenant ? `/${tenant}` : ''}`;
   const url = new URL(publicUrl);
   url.search = '';

@@ -4,7 +4,7 @@ import { DEAD_REASON, DONE, SHOPIFY_ORDER_ID, seededStore } from '../../test/bro
 import { parseConfig } from '../config.js';
 import type { Store } from '../db/store.js';
 import { opsQueries } from '../ops/queries.js';
-import { replay, type ReplayOptions, type ReplaySelector } from '../pipeline/replay.js';
+import { replay, type ReplayOptions, type ReplaySelector } from '../ops/replay.js';
 import { createConsole, type ConsoleDeps } from './index.js';
 import { SESSION_MS } from './session.js';
 

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { Store } from '../db/store.js';
 import type { OpsQueries } from '../ops/queries.js';
-import type { DispatcherStatus } from '../pipeline/dispatcher.js';
-import type { ReplayOptions, ReplayReport, ReplaySelector } from '../pipeline/replay.js';
+import type { DispatcherStatus } from '../deliver/dispatcher.js';
+import type { ReplayOptions, ReplayReport, ReplaySelector } from '../ops/replay.js';
 
 /**
  * What the console needs from the bridge, injected by whoever mounts it (`createConsole(deps)`),
@@ -16,7 +16,7 @@ export interface ConsoleDeps {
   config: { CONSOLE_TOKEN?: string | undefined };
   now: () => number;
   /**
-   * `replay(selector, options, { store, config, now })` from src/pipeline/replay.ts, followed by
+   * `replay(selector, options, { store, config, now })` from src/ops/replay.ts, followed by
    * starting delivery for the requeued rows (the context lets Workers use `waitUntil`).
    */
   replay: (selector: ReplaySelector, options: ReplayOptions, c: Context) => Promise<ReplayReport>;

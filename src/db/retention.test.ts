@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { tempStore } from '../../test/helpers/temp-store.js';
-import { findRefundSale } from '../pipeline/refund-sale.js';
+import { findRefundSale } from '../deliver/refund-sale.js';
 import { isRetentionRun, retentionStatements, runRetention } from './scrub.js';
 import type { NewOutboxRecord, Store } from './store.js';
 

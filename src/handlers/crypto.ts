@@ -4,7 +4,8 @@
  */
 const encoder = new TextEncoder();
 
-export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text);
+// Workers' types say ArrayBufferLike; encode() always returns a fresh ArrayBuffer.
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(text) as Uint8Array<ArrayBuffer>;
 
 /** An HMAC-SHA256 key usable for `verifyHmac`, from the secret's bytes. */
 export function importHmacKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {

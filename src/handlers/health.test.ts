@@ -3,7 +3,7 @@ import { seedRows, tempStore } from '../../test/helpers/temp-store.js';
 import type { Store } from '../db/store.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
-import type { DispatcherStatus } from '../pipeline/dispatcher.js';
+import type { DispatcherStatus } from '../deliver/dispatcher.js';
 import { healthRoutes, type DeliveryMode, type HealthDeps } from './health.js';
 
 /** /healthz and /metrics over a real SQLite store, as a monitor or a scraper sees them. */

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { OutboxStats, Store } from '../db/store.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { DispatcherStatus } from '../pipeline/dispatcher.js';
+import type { DispatcherStatus } from '../deliver/dispatcher.js';
 
 /** Whether acknowledged work reaches Dub: `live`, `dry_run` (DRY_RUN=1), or `no_api_key` (kept pending). */
 export type DeliveryMode = 'live' | 'dry_run' | 'no_api_key';

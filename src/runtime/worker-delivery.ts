@@ -1,7 +1,7 @@
 import type { MessageBatch } from '@cloudflare/workers-types/latest/index.js';
 import { isRetentionRun, runRetention } from '../db/scrub.js';
-import type { KeyGates } from '../pipeline/key-gates.js';
-import type { DrainReport } from '../pipeline/dispatcher.js';
+import type { KeyGates } from '../deliver/key-gates.js';
+import type { DrainReport } from '../deliver/dispatcher.js';
 import type { Isolate, StartDelivery } from './worker-isolate.js';
 import type { RowScope } from './worker-outbox.js';
 import { isDeadLetterQueue, messagesByRow, outboxIdOf, settleMessages } from './worker-queue.js';

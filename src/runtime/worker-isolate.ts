@@ -6,7 +6,7 @@ import type { Store } from '../db/store.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { opsQueries } from '../ops/queries.js';
-import { createKeyGates, type KeyGates } from '../pipeline/key-gates.js';
+import { createKeyGates, type KeyGates } from '../deliver/key-gates.js';
 import { tenantsOf } from '../tenants/route.js';
 import { createD1Store, d1Database } from './d1-store.js';
 import { createDurableKeyGates, type DurableKeyGates } from './worker-key-gates.js';

@@ -1,7 +1,7 @@
 import type { DurableObjectNamespace } from '@cloudflare/workers-types/latest/index.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Admission, KeyGates, Slot } from '../pipeline/key-gates.js';
+import type { Admission, KeyGates, Slot } from '../deliver/key-gates.js';
 import type { GateOp, GateReply } from './durable-key-gate.js';
 
 export interface DurableGatesOptions {

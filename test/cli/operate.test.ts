@@ -136,7 +136,7 @@ describe('replay', () => {
     const [none, two] = await Promise.all([cli(['replay']), cli(['replay', '--all-dead', '--id', '1'])]);
     expect(none.code).toBe(2);
     expect(two.code).toBe(2);
-    expect(two.stderr).toContain('exactly one of --id, --event, --from/--to, --all-dead or --all-dry-run');
+    expect(two.stderr).toContain('exactly one of --id, --event, --from/--to, --all-dead, --all-dry-run or --all-unmapped');
     const dry = await cli(['replay', '--all-dead', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/would replay 1 command\n\s+#\d+ shopify sale\s+dead\s+422/);

@@ -5,7 +5,7 @@ import type { Store } from '../../src/db/store.js';
 import { providers as registry } from '../../src/handlers/index.js';
 import type { ProviderDefinition } from '../../src/handlers/provider.js';
 import { createLogger } from '../../src/logger.js';
-import { replay } from '../../src/pipeline/replay.js';
+import { replay } from '../../src/ops/replay.js';
 import { loadFixture, SHOP } from '../fixtures/shopify/harness.js';
 import { stripeFixture } from '../fixtures/stripe/index.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';

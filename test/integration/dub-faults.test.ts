@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replay } from '../../src/pipeline/replay.js';
+import { replay } from '../../src/ops/replay.js';
 import { waitFor } from '../helpers/child-bridge.js';
 import { outboxStates, rig, rigConfig, salesPerInvoice, type OutboxView } from './setup.js';
 import { checkoutEvent } from './stripe-events.js';

@@ -9,7 +9,7 @@ import { hexToBytes, importHmacKey, parseJson, utf8, verifyHmac } from '../../sr
 import { defineProvider, refused } from '../../src/handlers/provider.js';
 import { createLogger } from '../../src/logger.js';
 import { bridgeMetadata, commands, ignored } from '../../src/mappers/types.js';
-import { replay } from '../../src/pipeline/replay.js';
+import { replay } from '../../src/ops/replay.js';
 import { startFakeDub, type FakeDub } from '../helpers/fake-dub.js';
 import { tempStore } from '../helpers/temp-store.js';
 

@@ -52,8 +52,8 @@ export function shopifyOptions(command: Command): Command {
     .option('--json', 'print JSON (for scripts)');
 }
 
-/** A secret from standard input (its first line) or the environment variable; flags are refused. */
-async function secretFrom(ctx: CliContext, source: { flag?: string | undefined; stdin?: boolean | undefined; variable: string; stdinFlag: string; flagName: string }) {
+/** A secret from standard input (its first line) or the environment variable; a flag carrying it is refused (exit 2). */
+export async function secretFrom(ctx: CliContext, source: { flag?: string | undefined; stdin?: boolean | undefined; variable: string; stdinFlag: string; flagName: string }) {
   if (source.flag !== undefined) {
     throw usageError(`${source.flagName} is not accepted: a secret on the command line stays in shell history and shows in ps; set ${source.variable}, or pipe it in with ${source.stdinFlag}`);
   }

@@ -5,11 +5,18 @@ import { SHOPIFY_API_VERSION_NAME } from '../shopify-version.js';
 import { webhookUrl } from '../webhook-url.js';
 import { providerError } from './provider-errors.js';
 import { publicUrl } from './parse.js';
+import { addApiRegister, apiRegistrars } from './register-api.js';
+import { addManualRegister, manualProviders } from './register-manual.js';
 import { shopifyAdminFrom, shopifyOptions, stripeFrom, stripeOptions, type ShopifyOptions, type StripeOptions } from './provider-options.js';
 
-/** `dub-bridge register stripe|shopify`: points the provider's webhooks at the bridge. */
+/**
+ * `dub-bridge register <provider>`: points the provider's webhooks at the bridge. Stripe and
+ * Shopify through their SDKs, Paddle, Polar and Lemon Squeezy through their REST APIs
+ * (register-api.ts), RevenueCat and the App Store as printed steps (register-manual.ts); a test
+ * checks that every provider in the registry has one of these.
+ */
 export const registerCommand: CommandModule = (program, ctx) => {
-  const register = program.command('register').description("create (or update) the providers' webhook registrations for the bridge");
+  const register = program.command('register').description("create (or update) the providers' webhook registrations for the bridge, or print the steps where there is no API");
   stripeOptions(
     register
       .command('stripe')
@@ -22,6 +29,8 @@ export const registerCommand: CommandModule = (program, ctx) => {
   )
     .option('--move-from <old public url>', 'repoint the subscriptions of this earlier bridge URL to --url (without it, topics going to another bridge stop the run)', publicUrl)
     .action(async (options: ShopifyOptions) => ctx.setExitCode(await registerShopify(options, ctx)));
+  for (const registrar of apiRegistrars) addApiRegister(register, registrar, ctx);
+  for (const provider of manualProviders) addManualRegister(register, provider, ctx);
 };
 
 async function registerStripe(options: StripeOptions, ctx: CliContext): Promise<number> {

@@ -1,15 +1,17 @@
 import { Option } from 'commander';
 import type { OutboxState } from '../../db/schema.js';
 import type { OutboxFilter } from '../../db/store.js';
-import type { ReplayReport, ReplaySelector } from '../../pipeline/replay.js';
+import type { ReplayReport, ReplaySelector } from '../../ops/replay.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { databaseOption, openDatabase } from '../context.js';
 import type { CliDatabase } from '../database.js';
 import { usageError } from '../errors.js';
 import { printable } from '../output.js';
 import { collectIds, isoDate, positiveInteger } from './parse.js';
+import { replayUnmapped } from './replay-unmapped.js';
+import { describeWaited, FINISHED, type Waited, waitForDelivery } from './replay-wait.js';
 
-interface ReplayOptions {
+export interface ReplayOptions {
   database?: string;
   id?: number[];
   event?: string;
@@ -17,6 +19,7 @@ interface ReplayOptions {
   to?: number;
   allDead?: boolean;
   allDryRun?: boolean;
+  allUnmapped?: boolean;
   remap?: boolean;
   dryRun?: boolean;
   wait?: boolean;
@@ -24,11 +27,10 @@ interface ReplayOptions {
   json?: boolean;
 }
 
-const FINISHED: OutboxState[] = ['dead', 'delivered', 'not_attributed', 'skipped', 'dry_run'];
 /** What wider selections (a time range, everything) take: rows that never reached Dub. */
 const UNSENT: OutboxState[] = ['dead', 'dry_run'];
 
-/** `dub-bridge replay`: sends stored commands again through src/pipeline/replay.ts. */
+/** `dub-bridge replay`: sends stored commands again through src/ops/replay.ts. */
 export const replayCommand: CommandModule = (program, ctx) => {
   program
     .command('replay')
@@ -40,6 +42,7 @@ export const replayCommand: CommandModule = (program, ctx) => {
     .option('--to <iso>', 'dead letters and dry-run commands created before this time', isoDate)
     .option('--all-dead', 'every dead letter')
     .option('--all-dry-run', 'every command recorded in dry run (DRY_RUN=1), once DUB_API_KEY is set')
+    .option('--all-unmapped', "every event the mapper kept as unmapped, rebuilt with today's mappers (always --remap; after a mapping fix)")
     .option('--remap', "rebuild the commands from the stored webhook with today's mappers first (after a mapping fix)")
     .option('--dry-run', 'list what would be replayed and change nothing')
     .option('--wait', 'wait until the running bridge has delivered them, showing progress')
@@ -47,6 +50,8 @@ export const replayCommand: CommandModule = (program, ctx) => {
     .option('--json', 'print JSON (for scripts)')
     .action(async (options: ReplayOptions) => ctx.setExitCode(await run(options, ctx)));
 };
+
+const SELECTORS = '--id, --event, --from/--to, --all-dead, --all-dry-run or --all-unmapped';
 
 /** Exactly one way of choosing rows; `--from`/`--to` together are one (open-ended) range. */
 function selectorOf(options: ReplayOptions): ReplaySelector {
@@ -58,7 +63,7 @@ function selectorOf(options: ReplayOptions): ReplaySelector {
   }
   if (options.allDead) chosen.push({ by: 'allDead' });
   if (options.allDryRun) chosen.push({ by: 'range', from: 0, to: Number.MAX_SAFE_INTEGER });
-  if (chosen.length !== 1) throw usageError('choose what to replay with exactly one of --id, --event, --from/--to, --all-dead or --all-dry-run');
+  if (chosen.length !== 1) throw usageError(`choose what to replay with exactly one of ${SELECTORS}`);
   return chosen[0]!;
 }
 
@@ -70,9 +75,15 @@ function statesOf(options: ReplayOptions, selector: ReplaySelector): OutboxState
 }
 
 async function run(options: ReplayOptions, ctx: CliContext): Promise<number> {
+  if (options.allUnmapped) {
+    // Events, not commands: an unmapped event has none yet. Alone, like every other selection.
+    const others = [options.id, options.event, options.from, options.to, options.allDead, options.allDryRun].some((o) => o !== undefined && o !== false);
+    if (others) throw usageError(`choose what to replay with exactly one of ${SELECTORS}`);
+    return replayUnmapped(options, ctx);
+  }
   const selector = selectorOf(options);
   const states = statesOf(options, selector);
-  const { replay } = await import('../../pipeline/replay.js');
+  const { replay } = await import('../../ops/replay.js');
   const database = await openDatabase(ctx, options.database);
   const { config } = database;
   try {
@@ -117,8 +128,6 @@ function printDryRun({ rows }: Awaited<ReturnType<typeof selectedRows>>, ctx: Cl
   return 0;
 }
 
-type Waited = Awaited<ReturnType<typeof waitForDelivery>>;
-
 function printReport(report: ReplayReport, waited: Waited | null, ctx: CliContext) {
   const { out } = ctx;
   const extra = [report.remapped ? `${report.remapped} rebuilt` : '', report.added ? `${report.added} new` : ''].filter(Boolean).join(', ');
@@ -128,23 +137,5 @@ function printReport(report: ReplayReport, waited: Waited | null, ctx: CliContex
     if (report.requeued + report.added > 0) out.line('the running bridge sends them now; follow with "dub-bridge status" (or replay with --wait)');
     return;
   }
-  const states = Object.entries(waited.states).map(([state, n]) => `${state} ${n}`).join(' · ');
-  out.line(`finished: ${states}${waited.timedOut ? ' (stopped waiting; is the bridge running?)' : ''}`);
-}
-
-/** Polls the rows until none is pending, showing `n/total` on a terminal. */
-async function waitForDelivery(database: CliDatabase, tracked: OutboxFilter, timeoutMs: number, ctx: CliContext) {
-  const deadline = ctx.now() + timeoutMs;
-  for (;;) {
-    const rows = await database.store.listOutbox({ ...tracked, states: ['pending', ...FINISHED] });
-    const done = rows.filter((r) => r.state !== 'pending').length;
-    ctx.out.progress(`${done}/${rows.length} sent`);
-    if (done === rows.length || ctx.now() >= deadline) {
-      ctx.out.endProgress();
-      const states: Partial<Record<OutboxState, number>> = {};
-      for (const r of rows) states[r.state] = (states[r.state] ?? 0) + 1;
-      return { states, timedOut: done < rows.length };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  out.line(describeWaited(waited));
 }

@@ -28,10 +28,10 @@ export const triggerCommand: CommandModule = (program, ctx) => {
   program
     .command('trigger')
     .description('send a realistic, signed test webhook to a running bridge and show what it recorded (like `stripe trigger`)')
-    .argument('<provider>', 'stripe or shopify')
-    .argument('<event>', 'stripe: checkout.session.completed; shopify: orders/paid')
+    .argument('<provider>', 'stripe, shopify, paddle, polar, lemonsqueezy or revenuecat (apple: says why it cannot be simulated)')
+    .argument('[event]', "the event type (default: the provider's first, listed below)")
     .option('--click-id <id>', "a Dub click id (the dub_id cookie's value) to attribute the sale to")
-    .option('--customer <id>', 'your customer id (Stripe: metadata.dubCustomerExternalId; Shopify: the customer number)')
+    .option('--customer <id>', "your customer id, where the provider carries it (Shopify: the customer number)")
     .option('--amount <decimal>', 'the sale before tax, in major units: 49.99 (1000 for JPY)', parseAmount)
     .option('--currency <code>', 'ISO 4217 currency, e.g. eur', parseCurrency)
     .option('--url <bridge url>', "the bridge's base URL (default http://127.0.0.1:$PORT); /webhooks/<provider> is added")
@@ -42,21 +42,28 @@ export const triggerCommand: CommandModule = (program, ctx) => {
     .addHelpText(
       'after',
       `
-The event is built from a sample shipped with dub-bridge (test mode: Stripe livemode false,
-Shopify test order), with new ids every run, and signed with the provider's secret from this
-environment (STRIPE_WEBHOOK_SECRET, SHOPIFY_API_SECRET; .env is read): the bridge must use the same.
+Events: stripe checkout.session.completed · shopify orders/paid · paddle transaction.completed ·
+polar order.paid · lemonsqueezy order_created · revenuecat INITIAL_PURCHASE.
+
+The event is built from a sample shipped with dub-bridge (test mode where the provider has one),
+with new ids every run, and signed the way the provider signs with its secret from this
+environment (STRIPE_WEBHOOK_SECRET, SHOPIFY_API_SECRET, PADDLE_WEBHOOK_SECRET, POLAR_WEBHOOK_SECRET,
+LEMONSQUEEZY_WEBHOOK_SECRET, REVENUECAT_WEBHOOK_AUTH; .env is read): the bridge must use the same.
 With DUB_API_KEY set on the bridge, the sale really reaches that Dub workspace.`,
     )
-    .action(async (provider: string, event: string, options: TriggerOptions) => ctx.setExitCode(await trigger(provider, event, options, ctx)));
+    .action(async (provider: string, event: string | undefined, options: TriggerOptions) => ctx.setExitCode(await trigger(provider, event, options, ctx)));
 };
 
-async function trigger(source: string, eventType: string, options: TriggerOptions, ctx: CliContext): Promise<number> {
+async function trigger(source: string, event: string | undefined, options: TriggerOptions, ctx: CliContext): Promise<number> {
   const [{ triggerProviders }, { providers }] = await Promise.all([import('../trigger/index.js'), import('../../handlers/index.js')]);
   const sender = triggerProviders.find((p) => p.source === source);
   if (!sender) {
     const others = providers.map((p) => p.source).filter((s) => !triggerProviders.some((t) => t.source === s));
-    throw usageError(`trigger supports ${triggerProviders.map((p) => p.source).join(', ')}${others.length ? ` (not yet: ${others.join(', ')})` : ''}; got ${source}`);
+    const can = triggerProviders.filter((p) => !p.unavailable).map((p) => p.source);
+    throw usageError(`trigger supports ${can.join(', ')}${others.length ? ` (not yet: ${others.join(', ')})` : ''}; got ${source}`);
   }
+  if (sender.unavailable) throw new CliError(sender.unavailable(ctx.env));
+  const eventType = event ?? Object.keys(sender.events)[0]!;
   const build = sender.events[eventType];
   if (!build) throw usageError(`${source} events trigger can send: ${Object.keys(sender.events).join(', ')}; got ${eventType}`);
   const definition = providers.find((p) => p.source === source)!;

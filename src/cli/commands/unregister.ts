@@ -1,9 +1,11 @@
 import type { CliContext, CommandModule } from '../context.js';
 import { webhookUrl } from '../webhook-url.js';
 import { providerError } from './provider-errors.js';
+import { addApiUnregister, apiRegistrars } from './register-api.js';
+import { addManualUnregister, manualProviders } from './register-manual.js';
 import { shopifyAdminFrom, shopifyOptions, stripeFrom, stripeOptions, type ShopifyOptions, type StripeOptions } from './provider-options.js';
 
-/** `dub-bridge unregister stripe|shopify`: removes what `register` created for that URL. */
+/** `dub-bridge unregister <provider>`: removes what `register` created for that URL (or says where, by hand). */
 export const unregisterCommand: CommandModule = (program, ctx) => {
   const unregister = program.command('unregister').description('remove the webhook registrations that register created for a URL');
   stripeOptions(unregister.command('stripe').description('delete the Stripe webhook endpoint(s) at the bridge URL')).action(
@@ -12,6 +14,8 @@ export const unregisterCommand: CommandModule = (program, ctx) => {
   shopifyOptions(unregister.command('shopify').description("delete the shop's webhook subscriptions to the bridge URL")).action(
     async (options: ShopifyOptions) => ctx.setExitCode(await unregisterShopify(options, ctx)),
   );
+  for (const registrar of apiRegistrars) addApiUnregister(unregister, registrar, ctx);
+  for (const provider of manualProviders) addManualUnregister(unregister, provider, ctx);
 };
 
 async function unregisterStripe(options: StripeOptions, ctx: CliContext): Promise<number> {

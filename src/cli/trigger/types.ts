@@ -35,6 +35,11 @@ export type TriggerBuilder = (input: TriggerInput, secret: string) => TriggerReq
 
 export interface TriggerProvider {
   source: string;
-  /** Event types this provider can send (keys as the provider names them). */
+  /** Event types this provider can send (keys as the provider names them); the first is the default. */
   events: Record<string, TriggerBuilder>;
+  /**
+   * Set when this provider's events cannot be made here (the App Store signs with Apple's private
+   * key): why, and what to do instead, from the environment the bridge reads.
+   */
+  unavailable?(env: Record<string, string | undefined>): string;
 }

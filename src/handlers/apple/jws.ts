@@ -14,7 +14,8 @@ interface CompactJws {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// Both options spelled out: the Workers type library requires ignoreBOM too.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Splits a compact JWS and decodes its JSON header and payload; nothing is verified here. */
 export function decodeCompactJws(token: string): { ok: true; value: CompactJws } | { ok: false; message: string } {

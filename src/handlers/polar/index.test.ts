@@ -16,6 +16,7 @@ describe('Polar provider definition', () => {
   it.each([
     ['a secret as Polar issues it', POLAR_SECRET, true],
     ['a Standard Webhooks base64 secret', POLAR_SECRET_BASE64, true],
+    ['a polar_whs_ secret as the dashboard shows it', 'polar_whs_TestOnlyDubBridgePolarSecret0000000000001', true],
     ['no whsec_ prefix (a deprecated self-chosen secret)', '6t3c8ce2247c493a3ade20uea4484d64', false],
     ['a placeholder', 'whsec_changeme', false],
     ['empty', '', false],

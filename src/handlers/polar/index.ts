@@ -10,7 +10,11 @@ import { createPolarVerifier } from './verify.js';
  */
 const polarSecret = z
   .string()
-  .regex(/^whsec_[A-Za-z0-9+/=_-]{32,}$/, "expected Polar's webhook secret: whsec_ followed by 32 or more characters (Polar → Settings → Webhooks → the endpoint's secret; reset it there if it does not start with whsec_)");
+  // Polar's dashboard and SDK docs show `polar_whs_…` secrets as well as Standard Webhooks' `whsec_…`.
+  .regex(
+    /^(whsec_|polar_whs_)[A-Za-z0-9+/=_-]{32,}$/,
+    "expected Polar's webhook secret: whsec_ or polar_whs_ followed by 32 or more characters (Polar → Settings → Webhooks → the endpoint's secret)",
+  );
 
 /** Polar (Standard Webhooks): `POST /webhooks/polar`. */
 export default defineProvider({

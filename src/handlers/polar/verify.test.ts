@@ -22,6 +22,7 @@ describe('Polar Standard Webhooks verification', () => {
     ['new key generation: base64-decoded part after whsec_', POLAR_SECRET_BASE64, 'base64'],
     // A secret Polar issued as alphanumerics is also valid base64 text: both keys are derived from it.
     ['alphanumeric secret used as base64', POLAR_SECRET, 'base64'],
+    ['a polar_whs_ secret: UTF-8 bytes of the whole string', 'polar_whs_TestOnlyDubBridgePolarSecret0000000000001', 'utf8'],
   ] as const)('accepts %s', async (_name, secret, generation) => {
     const result = await verifier([secret])(signed({ secret, generation }));
     expect(result).toEqual({ ok: true, value: { json: JSON.parse(BODY), secret } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appleFixture, mapAppleFixture } from '../../../test/fixtures/apple/index.js';
-import { inSaleBasis } from '../../pipeline/refund.js';
+import { inSaleBasis } from '../../deliver/refund.js';
 
 describe('App Store refunds', () => {
   it('REFUND_FULL -> refund of the transaction: whole (100000/100000), fully refunded, refundId = transactionId', () => {
