@@ -212,3 +212,31 @@ describe('TEST_EVENTS with the env settings alone', () => {
     );
   });
 });
+
+describe('UNLISTED_TENANTS with a tenants file and env secrets', () => {
+  afterEach(async () => {
+    await bridge.close();
+    await dub.close();
+  });
+
+  async function startWith(extra: Record<string, string>) {
+    dub = await startFakeDub({ otherApiKeys: [NORTH_KEY, SOUTH_KEY] });
+    bridge = await startTestBridge({ DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url, TENANTS_FILE: writeTenants(tenantsFile), ...extra });
+  }
+
+  test('reject (the default once a tenants file is set): a shop or Connect account no tenant lists is 404, nothing stored', async () => {
+    await startWith({});
+    const shop = await bridge.postShopify(order(9009), { topic: 'orders/paid', shop: 'unlisted.myshopify.com' });
+    const account = await bridge.postStripe(checkout('evt_unlisted_1', 'pi_unlisted_1', { account: 'acct_1Unlisted' }));
+    expect([shop.status, account.status]).toEqual([404, 404]);
+    expect(stored()).toBe(0);
+  });
+
+  test('default: the env settings take them (and the env Dub key delivers them)', async () => {
+    await startWith({ UNLISTED_TENANTS: 'default' });
+    const shop = await bridge.postShopify(order(9010), { topic: 'orders/paid', shop: 'unlisted.myshopify.com' });
+    expect(shop.status).toBe(200);
+    await eventually(() => keyOf('gid://shopify/Order/9010'));
+    expect(keyOf('gid://shopify/Order/9010')).toBe(`Bearer ${dub.apiKey}`);
+  });
+});
