@@ -126,6 +126,7 @@ export function composeBridge(deps: BridgeDeps) {
       now,
       tenant: row.tenant,
       findInvoiceForPayment: saleLookups.get(row.source),
+      saleLookupHint: providers.find((p) => p.source === row.source)?.saleLookupHint,
       runnerId,
       refundLeaseMs: config.LEASE_MS,
     });

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { ComplianceAction } from '../mappers/types.js';
+import type { ComplianceAction, CompliancePaths } from '../mappers/types.js';
 import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
 import { complianceLog, inbox, outbox, outboxStates, type OutboxState } from './schema.js';
 import type { Store } from './store.js';
@@ -37,34 +37,36 @@ export const commandHasPersonalData = sql.raw(
   `(${[...PERSONAL_PATHS.map((p) => `json_type(command, '${p}') IS NOT NULL`), ...CUSTOMER_ID_PATHS.map(isEmail)].join(' OR ')})`,
 );
 
+const text = (column: SQL | string | typeof inbox.payload, path: string) => sql`CAST(json_extract(${typeof column === 'string' ? sql.raw(column) : column}, ${path}) AS TEXT)`;
+
 /**
- * Which stored Shopify events belong to the customer or shop of a compliance request. Customer ids
- * are compared as text because Shopify ids exceed 2^53 and SQLite's JSON keeps them exact.
+ * Which stored events belong to the customer or shop of a compliance request, found with the
+ * provider's paths. Ids are compared as text: Shopify's exceed 2^53 and SQLite's JSON keeps them exact.
  */
 function matchingInbox(action: ComplianceAction): SQL {
-  const shop = sql`${inbox.source} = 'shopify' AND ${inbox.account} = ${action.shop}`;
+  const paths = action.paths;
+  const shop = sql`${inbox.source} = ${paths.source} AND ${inbox.account} = ${action.shop}`;
   if (action.action === 'redact_shop') return shop;
-  const byId = action.customerId
-    ? sql`(CAST(json_extract(${inbox.payload}, '$.customer.id') AS TEXT) = ${action.customerId}
-          OR (${inbox.eventType} IN ('customers/create', 'customers/update') AND CAST(json_extract(${inbox.payload}, '$.id') AS TEXT) = ${action.customerId}))`
-    : sql`0`;
-  const byEmail = action.email
-    ? sql`(json_extract(${inbox.payload}, '$.email') = ${action.email} OR json_extract(${inbox.payload}, '$.customer.email') = ${action.email})`
-    : sql`0`;
-  const customerOrders = sql`(${byId} OR ${byEmail})`;
-  // Orders named in `orders_to_redact` (guest checkouts have no customer to match), and the
-  // refunds of every order that is scrubbed: a refund names its order, not its customer.
-  const orderIds = action.action === 'redact_customer' ? (action.orderIds ?? []) : [];
-  const named = orderIds.length
-    ? sql`(${inbox.eventType} LIKE 'orders/%' AND CAST(json_extract(${inbox.payload}, '$.id') AS TEXT) IN (SELECT value FROM json_each(${JSON.stringify(orderIds)})))`
-    : sql`0`;
-  const refunds = sql`(${inbox.eventType} = 'refunds/create' AND (
-      CAST(json_extract(${inbox.payload}, '$.order_id') AS TEXT) IN (SELECT value FROM json_each(${JSON.stringify(orderIds)}))
-      OR CAST(json_extract(${inbox.payload}, '$.order_id') AS TEXT) IN (
-        SELECT CAST(json_extract(o.payload, '$.id') AS TEXT) FROM ${inbox} o
-        WHERE o.source = 'shopify' AND o.account = ${action.shop} AND o.event_type LIKE 'orders/%' AND o.payload IS NOT NULL
-          AND (CAST(json_extract(o.payload, '$.customer.id') AS TEXT) = ${action.customerId ?? ''} OR json_extract(o.payload, '$.email') = ${action.email ?? ''}))))`;
-  return sql`${shop} AND ${inbox.payload} IS NOT NULL AND (${customerOrders} OR ${named} OR ${refunds})`;
+  const customerOf = (column: string) =>
+    sql.join(
+      [
+        ...paths.customerIds.map(({ types, path }) => sql`(${sql.raw(column)}.event_type LIKE ${types} AND ${text(`${column}.payload`, path)} = ${action.customerId ?? ''})`),
+        ...paths.emails.map((path) => sql`json_extract(${sql.raw(column)}.payload, ${path}) = ${action.email ?? ''}`),
+      ],
+      sql` OR `,
+    );
+  const known = sql`${action.customerId || action.email ? sql`(${customerOf('inbox')})` : sql`0`}`;
+  // Orders named by the request (guest checkouts have no customer to match), and the refunds of
+  // every order that is scrubbed: a refund names its order, not its customer.
+  const orderIds = JSON.stringify(action.action === 'redact_customer' ? (action.orderIds ?? []) : []);
+  const named = sql`(${inbox.eventType} LIKE ${paths.orders.types} AND ${text(inbox.payload, paths.orders.idPath)} IN (SELECT value FROM json_each(${orderIds})))`;
+  const refunds = sql`(${inbox.eventType} LIKE ${paths.refunds.types} AND (
+      ${text(inbox.payload, paths.refunds.orderIdPath)} IN (SELECT value FROM json_each(${orderIds}))
+      OR ${text(inbox.payload, paths.refunds.orderIdPath)} IN (
+        SELECT ${text('o.payload', paths.orders.idPath)} FROM ${inbox} o
+        WHERE o.source = ${paths.source} AND o.account = ${action.shop} AND o.event_type LIKE ${paths.orders.types} AND o.payload IS NOT NULL
+          AND (${customerOf('o')}))))`;
+  return sql`${shop} AND ${inbox.payload} IS NOT NULL AND (${known} OR ${named} OR ${refunds})`;
 }
 
 /**
@@ -97,16 +99,15 @@ export async function planCompliance(db: AnySQLiteDatabase, action: ComplianceAc
 }
 
 function matchingOutbox(action: ComplianceAction): SQL {
-  if (action.action === 'redact_shop') {
-    return sql`${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = 'shopify' AND ${inbox.account} = ${action.shop})`;
-  }
-  // Guest orders use the email (or `shopify_order_<id>`) as the customer id: those commands match by key too.
-  const guestKeys = action.action === 'redact_customer' ? (action.orderIds ?? []).map((id) => `shopify_order_${id}`) : [];
+  const paths = action.paths;
+  const ofShop = sql`${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = ${paths.source} AND ${inbox.account} = ${action.shop})`;
+  if (action.action === 'redact_shop') return ofShop;
+  // Guest orders use the email (or the guest key of the order) as the customer id: those commands match by key too.
+  const guestKeys = action.action === 'redact_customer' ? (action.orderIds ?? []).map((id) => `${paths.guestKeyPrefix}${id}`) : [];
   const keys = [action.customerId, action.email, ...guestKeys].filter((v): v is string => Boolean(v));
   // Only commands of this shop's events: another shop's customer may share an id or an email.
-  const ofShop = sql`${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${inbox.source} = 'shopify' AND ${inbox.account} = ${action.shop})`;
   const byKey = keys.length ? sql`OR (${outbox.customerKey} IN (SELECT value FROM json_each(${JSON.stringify(keys)})) AND ${ofShop})` : sql``;
-  return sql`${outbox.source} = 'shopify' AND (${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${matchingInbox(action)}) ${byKey})`;
+  return sql`${outbox.source} = ${paths.source} AND (${outbox.inboxId} IN (SELECT ${inbox.id} FROM ${inbox} WHERE ${matchingInbox(action)}) ${byKey})`;
 }
 
 /** Every state but `pending` (still to be sent with its names and emails). */

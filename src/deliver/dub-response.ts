@@ -29,6 +29,8 @@ export interface ExecuteDeps {
   now?: () => number;
   /** The row's provider's SaleLookup, if it has one (Stripe with STRIPE_API_KEY): finds a refund's sale through its API. */
   findInvoiceForPayment?: SaleLookup | undefined;
+  /** The provider's advice when a refund's sale is not found and no lookup is configured. */
+  saleLookupHint?: string | undefined;
   /** The row's tenant: its refunds find only that tenant's sales ('' or absent = the env settings). */
   tenant?: string | null;
   /** Names this dispatcher to the refund ledger (one per process or Worker invocation). */

@@ -14,7 +14,14 @@ export type RefundSale = { found: true; sale: SaleLedgerRow } | { found: false; 
  * backoff, recorded as skipped once the attempts run out); a sale that will never reach Dub makes
  * it skip.
  */
-export async function findRefundSale(body: RefundBody, store: Pick<RefundStore, 'findSale' | 'getOutbox'>, findInvoiceForPayment?: SaleLookup, tenant?: string | null): Promise<RefundSale> {
+export async function findRefundSale(
+  body: RefundBody,
+  store: Pick<RefundStore, 'findSale' | 'getOutbox'>,
+  findInvoiceForPayment?: SaleLookup,
+  tenant?: string | null,
+  /** What to configure so the provider's API can be asked (said when no lookup is configured). */
+  saleLookupHint?: string,
+): Promise<RefundSale> {
   // Refunds recorded before sale references were generic name the charge `chargeId`.
   const { invoiceId, chargeId, ...refs } = body.refs;
   let sale = await store.findSale({ invoiceId, refs: chargeId ? { ...refs, charge: chargeId } : refs, tenant });
@@ -27,7 +34,7 @@ export async function findRefundSale(body: RefundBody, store: Pick<RefundStore, 
     }
     if (found) sale = await store.findSale({ ...found, tenant });
   }
-  if (!sale) return { found: false, outcome: failed({ kind: 'waiting', message: saleNotSeen(body, !!findInvoiceForPayment) }) };
+  if (!sale) return { found: false, outcome: failed({ kind: 'waiting', message: saleNotSeen(body, findInvoiceForPayment ? undefined : saleLookupHint) }) };
 
   const saleRow = await store.getOutbox(sale.outboxId);
   // No row: retention deleted it after ROW_RETENTION_DAYS, which it only does to finished rows;
@@ -52,12 +59,10 @@ function skipped(sale: SaleLedgerRow, reason: string): RefundSale {
 }
 
 /** Also the final reason once the attempts run out, so it names what was looked for. */
-function saleNotSeen(body: RefundBody, canAskStripe: boolean): string {
+function saleNotSeen(body: RefundBody, hint: string | undefined): string {
   const refs = Object.entries(body.refs)
     .filter(([, value]) => value)
     .map(([name, value]) => `${name} ${value}`)
     .join(', ');
-  const stripeOnlyPayment = body.refs.paymentIntent && !body.refs.stripeInvoice && !body.refs.invoiceId;
-  const hint = stripeOnlyPayment && !canAskStripe ? '; if the sale was an invoice, set STRIPE_API_KEY so the bridge can ask Stripe which invoice this payment paid' : '';
-  return `no sale recorded for this refund (${refs})${hint}`;
+  return `no sale recorded for this refund (${refs})${hint ? `; ${hint}` : ''}`;
 }

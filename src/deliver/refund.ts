@@ -43,7 +43,7 @@ interface Context {
 export async function executeRefund(body: RefundBody, refundKey: string, deps: ExecuteDeps & RefundRunner): Promise<DeliveryOutcome> {
   const { client, store } = deps;
   const ctx: Context = { client, now: deps.now ?? Date.now, runner: deps.runnerId ?? crypto.randomUUID(), leaseMs: deps.refundLeaseMs ?? DEFAULT_LEASE_MS };
-  const located = await findRefundSale(body, store, deps.findInvoiceForPayment, deps.tenant);
+  const located = await findRefundSale(body, store, deps.findInvoiceForPayment, deps.tenant, deps.saleLookupHint);
   if (!located.found) return located.outcome;
   let sale = located.sale;
   if (body.currency !== sale.currency) {

@@ -117,6 +117,8 @@ export interface ProviderDefinition<Event = any> {
    * beside the generic `"providers": {"<source>": {secret, accounts}}`.
    */
   legacyTenantBlock?: { key: string; schema: z.ZodType<any>; secretField: string; accountsField: string };
+  /** What to set so `createSaleLookup` has what it needs, said when a refund's sale is not found without it. */
+  saleLookupHint?: string;
   /** Builds the provider's SaleLookup from its settings; undefined when it has none (or it is not configured). */
   createSaleLookup?(settings: Record<string, unknown>, deps: SaleLookupDeps): SaleLookup | undefined;
   /** The event types the mappers handle (what `register` subscribes to). */

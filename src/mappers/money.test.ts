@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDecimals, decimalToDubUnits, InvalidAmountError, stripeToDubUnits } from './money.js';
+import { addDecimals, decimalToDubUnits, InvalidAmountError, minorUnitsToDubUnits } from './money.js';
 
 describe('decimalToDubUnits', () => {
   it.each<[string, string, number]>([
@@ -38,7 +38,7 @@ describe('decimalToDubUnits', () => {
   });
 });
 
-describe('stripeToDubUnits', () => {
+describe('minorUnitsToDubUnits', () => {
   it.each<[number, string, number]>([
     [19999, 'usd', 19999],
     [1000, 'jpy', 1000],
@@ -49,11 +49,11 @@ describe('stripeToDubUnits', () => {
     [-12345, 'kwd', -1235],
     [0, 'kwd', 0],
   ])('%i %s -> %i', (amount, currency, units) => {
-    expect(stripeToDubUnits(amount, currency)).toBe(units);
+    expect(minorUnitsToDubUnits(amount, currency)).toBe(units);
   });
 
   it.each([1.5, Number.NaN, 2 ** 53])('rejects %d', (amount) => {
-    expect(() => stripeToDubUnits(amount, 'usd')).toThrow(InvalidAmountError);
+    expect(() => minorUnitsToDubUnits(amount, 'usd')).toThrow(InvalidAmountError);
   });
 });
 

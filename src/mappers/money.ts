@@ -4,12 +4,12 @@
  * arithmetic: a float never touches an amount.
  */
 
-/** Zero-decimal in both Dub and Stripe. */
+/** Zero-decimal in Dub (and in the processors' minor units). */
 const ZERO_DECIMAL = new Set([
   'BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF',
 ]);
 
-/** Stripe sends these in thousandths; Dub wants hundredths. */
+/** Processors send these in thousandths; Dub wants hundredths. */
 const THREE_DECIMAL = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
 export function isZeroDecimal(currency: string): boolean {
@@ -45,10 +45,10 @@ export function decimalToDubUnits(amount: string, currency: string): number {
 }
 
 /**
- * Converts a Stripe amount (already in Stripe's minor units) to Dub units: identical except for
- * three-decimal currencies, which Stripe sends in thousandths (rounded half up to hundredths).
+ * Converts an integer amount in the currency's ISO minor units (Stripe, Polar) to Dub units:
+ * identical except for three-decimal currencies, sent in thousandths (rounded half up to hundredths).
  */
-export function stripeToDubUnits(amount: number, currency: string): number {
+export function minorUnitsToDubUnits(amount: number, currency: string): number {
   if (!Number.isSafeInteger(amount)) throw new InvalidAmountError(`not an integer amount: ${amount}`);
   if (!isThreeDecimal(currency)) return amount;
   const sign = amount < 0 ? -1 : 1;

@@ -8,12 +8,27 @@ export interface CustomerLink {
   externalId: string;
 }
 
-/** Shopify compliance work the pipeline carries out in the store (no Dub call). */
+/**
+ * Where a provider's stored payloads keep a customer and its orders (JSON paths, event-type LIKE
+ * patterns), so the store can find them for a redaction without knowing the provider.
+ */
+export interface CompliancePaths {
+  source: string;
+  /** Customer id paths, each for the event types that carry it there. */
+  customerIds: Array<{ types: string; path: string }>;
+  emails: string[];
+  orders: { types: string; idPath: string };
+  refunds: { types: string; orderIdPath: string };
+  /** The customerExternalId of a guest order is this prefix and the order id. */
+  guestKeyPrefix: string;
+}
+
+/** Compliance work (privacy requests) the pipeline carries out in the store (no Dub call). */
 export type ComplianceAction =
-  | { action: 'data_request'; shop: string; customerId: string | null; email: string | null }
-  /** `orderIds`: Shopify's `orders_to_redact`, scrubbed with their refunds whoever placed them. */
-  | { action: 'redact_customer'; shop: string; customerId: string | null; email: string | null; orderIds?: string[] }
-  | { action: 'redact_shop'; shop: string };
+  | { action: 'data_request'; shop: string; customerId: string | null; email: string | null; paths: CompliancePaths }
+  /** `orderIds`: orders named by the request, scrubbed with their refunds whoever placed them. */
+  | { action: 'redact_customer'; shop: string; customerId: string | null; email: string | null; orderIds?: string[]; paths: CompliancePaths }
+  | { action: 'redact_shop'; shop: string; paths: CompliancePaths };
 
 /** What a mapper decided for one provider event. Mappers are pure: no I/O, no clock, no env. */
 export type MapResult =

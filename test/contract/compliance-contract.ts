@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewOutboxRecord } from '../../src/db/store.js';
 import { command, record, storedCommand, T0, type ContractContext } from './fixtures.js';
+import { shopifyCompliancePaths as paths } from '../../src/mappers/shopify/compliance.js';
 
 /** Past 2^53: a float would make it equal to its neighbour, which is another customer. */
 const ADA = '7205928476758012345';
@@ -59,7 +60,7 @@ export function complianceContract(ctx: ContractContext): void {
     it("redact_customer scrubs the customer's events and commands on that shop, matching ids exactly, and the request's own body", async () => {
       const { store } = ctx;
       const ids = await seed();
-      const scrubbed = await store.applyCompliance({ action: 'redact_customer', shop: SHOP, customerId: ADA, email: 'ada@example.com' }, ids.request, T0 + 100);
+      const scrubbed = await store.applyCompliance({ action: 'redact_customer', shop: SHOP, customerId: ADA, email: 'ada@example.com', paths }, ids.request, T0 + 100);
       expect(scrubbed).toEqual({ inbox: 3, outbox: 3 });
       for (const id of [ids.paid, ids.updated, ids.byEmail]) {
         expect(await store.getInbox(id)).toMatchObject({ payload: null, state: 'redacted', reason: 'scrubbed by redact_customer' });
@@ -81,7 +82,7 @@ export function complianceContract(ctx: ContractContext): void {
     it("redact_shop scrubs every event and command of the shop, and no other shop's", async () => {
       const { store } = ctx;
       const ids = await seed();
-      const scrubbed = await store.applyCompliance({ action: 'redact_shop', shop: SHOP }, ids.request, T0 + 100);
+      const scrubbed = await store.applyCompliance({ action: 'redact_shop', shop: SHOP, paths }, ids.request, T0 + 100);
       expect(scrubbed).toEqual({ inbox: 4, outbox: 4 });
       for (const id of [ids.paid, ids.updated, ids.byEmail, ids.neighbour]) {
         expect(await store.getInbox(id)).toMatchObject({ payload: null, state: 'redacted', reason: 'scrubbed by redact_shop' });
@@ -95,7 +96,7 @@ export function complianceContract(ctx: ContractContext): void {
     it('data_request scrubs nothing, not even the request', async () => {
       const { store } = ctx;
       const ids = await seed();
-      const scrubbed = await store.applyCompliance({ action: 'data_request', shop: SHOP, customerId: ADA, email: 'ada@example.com' }, ids.request, T0 + 100);
+      const scrubbed = await store.applyCompliance({ action: 'data_request', shop: SHOP, customerId: ADA, email: 'ada@example.com', paths }, ids.request, T0 + 100);
       expect(scrubbed).toEqual({ inbox: 0, outbox: 0 });
       await untouched([ids.paid, ids.updated]);
       expect(await store.getInbox(ids.request)).toMatchObject({ payload: expect.stringContaining(ADA), state: 'compliance' });
@@ -106,7 +107,7 @@ export function complianceContract(ctx: ContractContext): void {
     it('redact_customer by email alone reaches the events that carry that email', async () => {
       const { store } = ctx;
       const ids = await seed();
-      const scrubbed = await store.applyCompliance({ action: 'redact_customer', shop: SHOP, customerId: null, email: 'bob@example.com' }, ids.request, T0 + 100);
+      const scrubbed = await store.applyCompliance({ action: 'redact_customer', shop: SHOP, customerId: null, email: 'bob@example.com', paths }, ids.request, T0 + 100);
       expect(scrubbed).toEqual({ inbox: 1, outbox: 1 });
       expect(await store.getInbox(ids.neighbour)).toMatchObject({ payload: null, state: 'redacted' });
       await untouched([ids.paid, ids.updated, ids.byEmail]);

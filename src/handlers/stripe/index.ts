@@ -50,6 +50,7 @@ export default defineProvider<StripeEvent>({
   parse: (json) => parseStripeEvent(json),
   customerIdOf: stripeCustomerIdOf,
   createSaleLookup: createStripeSaleLookup,
+  saleLookupHint: 'if the sale was an invoice, set STRIPE_API_KEY so the bridge can ask Stripe which invoice this payment paid',
   map: mapStripeEvent,
   handledEventTypes: handledStripeEventTypes,
 });

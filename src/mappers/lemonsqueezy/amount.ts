@@ -1,4 +1,4 @@
-import { InvalidAmountError, isThreeDecimal, stripeToDubUnits } from '../money.js';
+import { InvalidAmountError, isThreeDecimal, minorUnitsToDubUnits } from '../money.js';
 
 /**
  * Lemon Squeezy amount → Dub units. Lemon Squeezy documents its integers as "cents" (the smallest
@@ -8,7 +8,7 @@ import { InvalidAmountError, isThreeDecimal, stripeToDubUnits } from '../money.j
 export function lsToDubUnits(amount: number, currency: string): { amount: number; currency: string; original: { originalAmount?: number } } {
   if (!Number.isSafeInteger(amount)) throw new InvalidAmountError(`not an integer amount: ${amount}`);
   return {
-    amount: stripeToDubUnits(amount, currency),
+    amount: minorUnitsToDubUnits(amount, currency),
     currency: currency.toLowerCase(),
     original: isThreeDecimal(currency) ? { originalAmount: amount } : {},
   };

@@ -1,4 +1,4 @@
-import { InvalidAmountError, isThreeDecimal, stripeToDubUnits } from '../money.js';
+import { InvalidAmountError, isThreeDecimal, minorUnitsToDubUnits } from '../money.js';
 
 /** An amount converted to Dub units, with its lowercase currency. */
 export interface DubMoney {
@@ -19,7 +19,7 @@ export function paddleToDubUnits(minor: bigint, currency: string): DubMoney {
     throw new InvalidAmountError(`amount too large: ${minor}`);
   }
   return {
-    amount: stripeToDubUnits(Number(minor), currency),
+    amount: minorUnitsToDubUnits(Number(minor), currency),
     currency: currency.toLowerCase(),
     original: isThreeDecimal(currency) ? { originalAmount: minor.toString() } : {},
   };

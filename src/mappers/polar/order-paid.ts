@@ -1,5 +1,5 @@
 import type { DubCommand } from '../../dub/commands.js';
-import { stripeToDubUnits } from '../money.js';
+import { minorUnitsToDubUnits } from '../money.js';
 import { bridgeMetadata, commands, ignored } from '../types.js';
 import { metadataString, polarMapper } from './envelope.js';
 import { nonEmpty, polarOrderSchema, resolvePolarCustomer, type PolarOrder } from './order.js';
@@ -44,7 +44,7 @@ export const orderPaid = polarMapper(polarOrderSchema, (event, order, ctx) => {
     kind: 'sale',
     body: {
       customerExternalId: externalId,
-      amount: stripeToDubUnits(order.net_amount, currency),
+      amount: minorUnitsToDubUnits(order.net_amount, currency),
       currency,
       paymentProcessor: 'polar',
       eventName: eventNameFor(order.billing_reason),

@@ -1,5 +1,5 @@
 import type { DubCommand } from '../../dub/commands.js';
-import { stripeToDubUnits } from '../money.js';
+import { minorUnitsToDubUnits } from '../money.js';
 import { bridgeMetadata, commands, ignored } from '../types.js';
 import { polarMapper } from './envelope.js';
 import { polarOrderSchema, resolvePolarCustomer } from './order.js';
@@ -24,8 +24,8 @@ export const orderRefunded = polarMapper(polarOrderSchema, (event, order, ctx) =
     kind: 'refund',
     body: {
       refs: { invoiceId: order.id },
-      refundedTotal: stripeToDubUnits(refunded, currency),
-      ...(base > 0 && base !== order.net_amount ? { paymentAmount: stripeToDubUnits(base, currency) } : {}),
+      refundedTotal: minorUnitsToDubUnits(refunded, currency),
+      ...(base > 0 && base !== order.net_amount ? { paymentAmount: minorUnitsToDubUnits(base, currency) } : {}),
       fullyRefunded: order.status === 'refunded' || refunded >= base,
       currency,
       refundId: order.id,

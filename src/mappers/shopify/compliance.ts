@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ComplianceAction } from '../types.js';
+import type { ComplianceAction, CompliancePaths } from '../types.js';
 import { numericId, present, type ShopifyWebhookMeta, type TopicMapper } from './shared.js';
 
 const shopFields = { shop_id: numericId, shop_domain: z.string().min(1) };
@@ -17,6 +17,19 @@ export const complianceSchemas = {
   'shop/redact': z.object(shopFields),
 } as const;
 
+/** Where Shopify's stored webhooks keep a customer and its orders (see `CompliancePaths`). */
+export const shopifyCompliancePaths: CompliancePaths = {
+  source: 'shopify',
+  customerIds: [
+    { types: '%', path: '$.customer.id' },
+    { types: 'customers/%', path: '$.id' },
+  ],
+  emails: ['$.email', '$.customer.email'],
+  orders: { types: 'orders/%', idPath: '$.id' },
+  refunds: { types: 'refunds/%', orderIdPath: '$.order_id' },
+  guestKeyPrefix: 'shopify_order_',
+};
+
 type CompliancePayload = { shop_domain: string; customer?: z.infer<typeof customer>; orders_to_redact?: Array<string | number> };
 
 /** The body is signed and the header is not: ingest refuses a body whose shop is not the header's. */
@@ -31,8 +44,8 @@ function customerCompliance(action: 'data_request' | 'redact_customer'): TopicMa
       const email = present(payload.customer?.email);
       const compliance: ComplianceAction =
         action === 'data_request'
-          ? { action, shop: shopOf(payload, meta), customerId, email }
-          : { action, shop: shopOf(payload, meta), customerId, email, orderIds: (payload.orders_to_redact ?? []).map(String) };
+          ? { action, shop: shopOf(payload, meta), customerId, email, paths: shopifyCompliancePaths }
+          : { action, shop: shopOf(payload, meta), customerId, email, orderIds: (payload.orders_to_redact ?? []).map(String), paths: shopifyCompliancePaths };
       return { outcome: 'compliance', compliance };
     },
   };
@@ -47,5 +60,5 @@ export const customersRedact = customerCompliance('redact_customer');
 /** `shop/redact` (48 hours after uninstall): the store scrubs everything for that shop. */
 export const shopRedact: TopicMapper<CompliancePayload> = {
   schema: complianceSchemas['shop/redact'],
-  map: (payload, meta) => ({ outcome: 'compliance', compliance: { action: 'redact_shop', shop: shopOf(payload, meta) } }),
+  map: (payload, meta) => ({ outcome: 'compliance', compliance: { action: 'redact_shop', shop: shopOf(payload, meta), paths: shopifyCompliancePaths } }),
 };

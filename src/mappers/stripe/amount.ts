@@ -1,4 +1,4 @@
-import { isThreeDecimal, stripeToDubUnits } from '../money.js';
+import { isThreeDecimal, minorUnitsToDubUnits } from '../money.js';
 
 export interface DubAmount {
   /** Dub units. */
@@ -12,7 +12,7 @@ export interface DubAmount {
 /** Converts a Stripe minor-unit amount to Dub units, keeping the exact amount where Dub's would round. */
 export function toDubAmount(stripeAmount: number, currency: string): DubAmount {
   const lower = currency.toLowerCase();
-  const amount = stripeToDubUnits(stripeAmount, lower);
+  const amount = minorUnitsToDubUnits(stripeAmount, lower);
   const original = isThreeDecimal(lower)
     ? { originalAmount: thousandthsToDecimal(stripeAmount), originalCurrency: lower }
     : {};
