@@ -5,11 +5,15 @@
  * Pure: the caller passes the names in the environment and the names the bridge knows.
  */
 
-/** Variables read outside the config schema (CLI and process level), so they are never "unknown". */
-export const otherKnownVariables = ['DUB_BRIDGE_ENV_FILE', 'SHOPIFY_ADMIN_ACCESS_TOKEN', 'SHOPIFY_ADMIN_BASE'] as const;
+/** Variables read outside the config schema (process level), so they are never "unknown". */
+export const otherKnownVariables = ['DUB_BRIDGE_ENV_FILE'] as const;
 
-/** Prefixes of our variables; the known names' first words are added to these. */
-const OUR_PREFIXES = ['DUB', 'STRIPE', 'SHOPIFY', 'PADDLE', 'POLAR', 'LEMONSQUEEZY', 'LEMON', 'REVENUECAT', 'APPLE', 'DELIVERY', 'LOG', 'SQLITE', 'DATABASE', 'TENANTS', 'TEST'];
+/**
+ * Prefixes of the bridge's own variables. The providers' prefixes are not listed: they are the
+ * first words of the known names, which include every registered provider's secret variable and
+ * settings (the config schema is built from the registry).
+ */
+const OUR_PREFIXES = ['DUB', 'DELIVERY', 'LOG', 'SQLITE', 'DATABASE', 'TENANTS', 'TEST'];
 
 export interface ConfigHint {
   /** The variable as it is spelled in the environment. */
@@ -41,9 +45,13 @@ export function configHints(names: Iterable<string>, known: readonly string[]): 
   return hints;
 }
 
-/** Starts with the prefix, or its first word is one typo away from it (`PADLE_…`, `STRPIE_…`). */
+/**
+ * Starts with the prefix (also with its words run together: `LEMON_SQUEEZY_…` for `LEMONSQUEEZY`),
+ * or its first word is one typo away from it (`PADLE_…`, `STRPIE_…`).
+ */
 function looksLike(upper: string, prefix: string): boolean {
-  return upper.startsWith(prefix) || (prefix.length >= 4 && levenshtein(upper.split('_')[0]!, prefix) <= 1);
+  if (upper.startsWith(prefix) || upper.replace(/[_-]/g, '').startsWith(prefix)) return true;
+  return prefix.length >= 4 && levenshtein(upper.split('_')[0]!, prefix) <= 1;
 }
 
 function closest(upper: string, known: readonly string[]): string | null {

@@ -2,8 +2,8 @@ import { CliError } from './errors.js';
 import { printable } from './output.js';
 
 /**
- * A JSON REST client for one provider's API (Paddle, Polar, Lemon Squeezy), for `register` and
- * `unregister`. It owns the HTTP and the failure messages; each `<provider>-api.ts` owns the paths.
+ * A JSON REST client for one provider's API (bearer token), for `register` and
+ * `unregister`. It owns the HTTP and the failure messages; each provider's `cli-api.ts` owns the paths.
  */
 export interface ProviderApi {
   /** Sends one request; a 2xx answer's JSON (null for 204), anything else a CliError. */

@@ -1,8 +1,9 @@
+import type { Command } from 'commander';
 import type { ProviderApi } from './provider-api.js';
 
 /**
- * What `register` / `unregister` need from a provider whose webhooks are managed through its API
- * (Paddle, Polar, Lemon Squeezy). One module per provider implements it (`<provider>-api.ts`); the
+ * What `register` / `unregister` need from a provider whose webhooks are managed through a REST
+ * API with a bearer token. A provider implements it beside its handler (`<source>/cli-api.ts`); the
  * commands, the credential handling and the output are shared (commands/register-api.ts).
  */
 
@@ -21,20 +22,21 @@ export interface Registration {
   summary: string;
 }
 
-/** Options a provider's register/unregister read besides the URL (its own flags). */
+/** Options a provider's register/unregister read besides the URL: `--sandbox`, and its own flags by attribute name. */
 export interface RegistrarOptions {
   sandbox?: boolean;
-  store?: string;
-  organization?: string;
+  [flag: string]: unknown;
 }
 
 export interface WebhookRegistrar {
   source: string;
-  /** `Paddle`, as the registry labels it (kept here so building the program loads no provider). */
+  /** The provider's name in messages, as the registry labels it. */
   label: string;
-  /** The provider-specific flags its commands take. */
-  flags: { sandbox?: boolean; store?: boolean; organization?: boolean };
-  /** `notification destination` (Paddle), `webhook endpoint` (Polar), `webhook` (Lemon Squeezy). */
+  /** Whether it has a sandbox API (`--sandbox`, at `bases.sandbox`). */
+  flags: { sandbox?: boolean };
+  /** Declares the provider's own flags (a store or organization id) on both commands. */
+  options?(command: Command): Command;
+  /** What the provider calls the thing that delivers webhooks: `webhook endpoint`, `notification destination`. */
   noun: string;
   /** The token: its variable, and the flag that reads it from standard input instead. */
   credential: { variable: string; stdinFlag: string; refusedFlag: string; what: string };
@@ -47,7 +49,7 @@ export interface WebhookRegistrar {
   mediaType?: string;
   /** The provider's words from one of its error bodies. */
   describeError(body: unknown): string | null;
-  /** `provider`: the API returns the secret at creation; `generated`: the CLI chose it (Lemon Squeezy). */
+  /** `provider`: the API returns the secret at creation; `generated`: the CLI chose it (the API never shows one). */
   secretOrigin: 'provider' | 'generated';
   /** Where an operator finds (or resets) the secret of an existing one, for a re-run. */
   secretLater: string;

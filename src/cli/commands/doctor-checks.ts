@@ -108,20 +108,3 @@ export function checkSecrets(config: Config, providers: readonly ProviderDefinit
   }
   return checks;
 }
-
-/**
- * RevenueCat also reports purchases made through Stripe or Paddle: when those are bridged
- * directly too, their RevenueCat events must be ignored or one payment becomes two sales.
- */
-export function checkDoubleCounting(config: Config): Check[] {
-  const configured = (source: string) => (config.providers[source]?.secrets.length ?? 0) > 0;
-  if (!configured('revenuecat')) return [];
-  const ignored = config.providers.revenuecat?.settings.REVENUECAT_IGNORE_STORES;
-  const stores = new Set(Array.isArray(ignored) ? ignored.map(String) : []);
-  return ['stripe', 'paddle']
-    .filter((source) => configured(source) && !stores.has(source.toUpperCase()))
-    .map((source) => ({
-      level: 'warn' as const,
-      text: `revenuecat: ${source} is bridged directly too; add ${source.toUpperCase()} to REVENUECAT_IGNORE_STORES or each ${source} payment RevenueCat reports counts twice`,
-    }));
-}

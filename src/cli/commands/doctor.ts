@@ -3,7 +3,8 @@ import type { Config } from '../../config.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { databaseOption, loadConfig } from '../context.js';
 import { describeEnvFile } from '../env-file.js';
-import { type Check, checkDatabase, checkDoubleCounting, checkDubKey, checkSecrets } from './doctor-checks.js';
+import { loadRegisteredAdapters } from '../adapters.js';
+import { type Check, checkDatabase, checkDubKey, checkSecrets } from './doctor-checks.js';
 
 /**
  * `dub-bridge doctor`: one line per check (ok/warn/fail/info); exit 1 when any check fails. Each
@@ -40,6 +41,8 @@ async function doctor(options: { database?: string }, ctx: CliContext): Promise<
   for (const tenant of config.tenants?.tenants ?? []) {
     report(await checkDubKey(config, tenant.dubApiKey, `dub (tenant ${tenant.id})`, `the dubApiKey of tenant ${tenant.id} in TENANTS_FILE`));
   }
-  for (const check of [...checkSecrets(config, providers), ...checkDoubleCounting(config)]) report(check);
+  for (const check of checkSecrets(config, providers)) report(check);
+  // Then what each provider checks for itself (its adapter's `doctor`).
+  for (const { adapter } of await loadRegisteredAdapters()) for (const check of adapter.doctor?.(config) ?? []) report(check);
   return checks.some((c) => c.level === 'fail') ? 1 : 0;
 }

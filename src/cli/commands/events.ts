@@ -17,7 +17,7 @@ export const eventsCommand: CommandModule = (program, ctx) => {
     .command('list')
     .description('list received events, newest first')
     .option(...databaseOption)
-    .option('--source <source>', 'only this provider (stripe, shopify, paddle, polar, lemonsqueezy, revenuecat, apple)')
+    .option('--source <source>', 'only this provider, by the name in its route (/webhooks/<source>)')
     .addOption(new Option('--state <state>', 'event state, or a command state (events with a command in it)').choices(eventStates))
     .addOption(new Option('--limit <n>', 'how many').argParser(positiveInteger).default(20))
     .option('--json', 'print JSON (for scripts)')
@@ -25,7 +25,7 @@ export const eventsCommand: CommandModule = (program, ctx) => {
   events
     .command('show')
     .description('show one event with its Dub commands, attempts and answers (personal data masked)')
-    .argument('<event>', 'inbox id, or the provider event id (Stripe evt_…, Shopify X-Shopify-Event-Id)')
+    .argument('<event>', "inbox id, or the provider's own event id (for example Stripe's evt_…)")
     .option(...databaseOption)
     .option('--payload', 'include the stored webhook payload (masked)')
     .option('--json', 'print JSON (for scripts)')

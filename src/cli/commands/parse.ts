@@ -37,24 +37,3 @@ export function tenantId(value: string): string {
   if (!/^[a-z0-9][a-z0-9_-]{0,62}$/.test(value)) throw new InvalidArgumentError('expected a tenant id: 1-63 lowercase letters, digits, - or _');
   return value;
 }
-
-/** `my-store.myshopify.com` (a leading https:// and trailing slash are dropped). */
-export function shopDomain(value: string): string {
-  const shop = value.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) throw new InvalidArgumentError('expected the shop domain, e.g. my-store.myshopify.com');
-  return shop;
-}
-
-/** A Lemon Squeezy store id: digits (Settings > Stores shows it as `#12345`; the `#` is dropped). */
-export function storeId(value: string): string {
-  const id = value.trim().replace(/^#/, '');
-  if (!/^\d{1,15}$/.test(id)) throw new InvalidArgumentError('expected the store id, digits only (Lemon Squeezy > Settings > Stores, e.g. 12345)');
-  return id;
-}
-
-/** A Polar organization id (a UUID, Polar > Settings > General). */
-export function organizationId(value: string): string {
-  const id = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new InvalidArgumentError('expected the organization id, a UUID (Polar > Settings > General)');
-  return id;
-}

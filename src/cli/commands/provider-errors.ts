@@ -1,16 +1,14 @@
 import { CliError } from '../errors.js';
 
 /**
- * Turns a provider SDK failure into one line for the operator (exit 1). Stripe's errors carry a
- * `type`; the Shopify caller already words its errors.
+ * Turns a provider SDK failure into one line for the operator (exit 1), for SDK callers that
+ * already word their errors. `recognise` lets a provider name its own error kinds first.
  */
-export function providerError(provider: 'Stripe' | 'Shopify') {
+export function providerError(label: string, recognise?: (error: Error & Record<string, unknown>) => string | null) {
   return (error: unknown): never => {
-    const e = error as Error & { type?: string; statusCode?: number };
-    if (e.type === 'StripeAuthenticationError' || e.type === 'StripePermissionError') {
-      throw new CliError(`Stripe refused the API key (${e.statusCode ?? ''} ${e.message}); use a secret key, or a restricted key with write access to Webhook Endpoints`);
-    }
-    if (e.type === 'StripeConnectionError') throw new CliError(`cannot reach the Stripe API: ${e.message}`);
-    throw new CliError(`${provider}: ${e.message}`);
+    const e = error as Error & Record<string, unknown>;
+    const known = recognise?.(e);
+    if (known) throw new CliError(known);
+    throw new CliError(`${label}: ${e.message}`);
   };
 }

@@ -1,20 +1,34 @@
 import { type Command, Option } from 'commander';
+import type { CliAdapter } from '../adapter.js';
 import type { CliContext } from '../context.js';
 import { configError } from '../errors.js';
-import { lemonSqueezyRegistrar } from '../lemonsqueezy-api.js';
-import { paddleRegistrar } from '../paddle-api.js';
-import { polarRegistrar } from '../polar-api.js';
 import { apiBase, createProviderApi, type ProviderApi } from '../provider-api.js';
 import type { Registration, RegistrarOptions, WebhookRegistrar } from '../webhook-registrar.js';
 import { webhookUrl } from '../webhook-url.js';
-import { organizationId, publicUrl, storeId, tenantId } from './parse.js';
+import { publicUrl, tenantId } from './parse.js';
 import { secretFrom } from './provider-options.js';
+import type { ProviderDefinition } from '../../handlers/provider.js';
 
 /**
- * `register` / `unregister` for the providers whose webhooks the CLI manages through their API.
- * The registrars are small (no SDK), so the program knows their flags without loading a provider.
+ * `register` / `unregister` for a provider whose webhooks the CLI manages through its REST API:
+ * its adapter passes its WebhookRegistrar here and gets both commands, with the shared flags,
+ * credential handling and output.
  */
-export const apiRegistrars: readonly WebhookRegistrar[] = [paddleRegistrar, polarRegistrar, lemonSqueezyRegistrar];
+export function apiCommands(r: WebhookRegistrar): Required<Pick<CliAdapter, 'register' | 'unregister'>> {
+  const secretWords = r.secretOrigin === 'generated' ? 'generates its signing secret and prints it once' : 'prints its signing secret once';
+  return {
+    register: {
+      description: `create or update the ${r.label} ${r.noun} for exactly the event types the bridge handles; ${secretWords}`,
+      options: (command) => apiOptions(command, r),
+      run: async (options: ApiOptions, { ctx, provider }) => runRegister(r, options, ctx, await provider()),
+    },
+    unregister: {
+      description: `delete the ${r.label} ${r.noun}(s) at the bridge URL`,
+      options: (command) => apiOptions(command, r),
+      run: (options: ApiOptions, { ctx }) => runUnregister(r, options, ctx),
+    },
+  };
+}
 
 interface ApiOptions extends RegistrarOptions {
   url: URL;
@@ -35,8 +49,7 @@ function apiOptions(command: Command, r: WebhookRegistrar): Command {
     .option('--tenant <id>', `a tenant's own route, /webhooks/${r.source}/<id> (TENANTS_FILE)`, tenantId)
     .option(r.credential.stdinFlag, `read ${r.credential.what} from standard input instead of ${r.credential.variable}`)
     .addOption(new Option(`${r.credential.refusedFlag} <value>`).hideHelp());
-  if (r.flags.store) command.requiredOption('--store <id>', 'the Lemon Squeezy store id (Settings > Stores)', storeId);
-  if (r.flags.organization) command.option('--organization <id>', 'the organization id; needed only with a personal access token', organizationId);
+  r.options?.(command);
   if (r.flags.sandbox) command.option('--sandbox', `use ${r.label}'s sandbox (${r.bases.sandbox})`);
   return command
     .option('--json', 'print JSON (for scripts)')
@@ -61,31 +74,20 @@ async function apiFor(r: WebhookRegistrar, options: ApiOptions, ctx: CliContext)
   });
 }
 
-/** `register <provider>`: one webhook at the bridge URL with exactly the handled event types. */
-export function addApiRegister(register: Command, r: WebhookRegistrar, ctx: CliContext) {
-  const secretWords = r.secretOrigin === 'generated' ? 'generates its signing secret and prints it once' : 'prints its signing secret once';
-  apiOptions(register.command(r.source).description(`create or update the ${r.label} ${r.noun} for exactly the event types the bridge handles; ${secretWords}`), r).action(
-    async (options: ApiOptions) => ctx.setExitCode(await runRegister(r, options, ctx)),
-  );
-}
-
 /** `unregister <provider>`: deletes the webhook(s) at the bridge URL. */
-export function addApiUnregister(unregister: Command, r: WebhookRegistrar, ctx: CliContext) {
-  apiOptions(unregister.command(r.source).description(`delete the ${r.label} ${r.noun}(s) at the bridge URL`), r).action(async (options: ApiOptions) => {
-    const api = await apiFor(r, options, ctx);
-    const url = webhookUrl(options.url, r.source, options.tenant);
-    const deleted = await r.unregister(api, url, options);
-    if (options.json) ctx.out.json({ provider: r.source, url, deleted });
-    else if (deleted.length === 0) ctx.out.line(`no ${r.label} ${r.noun} at ${url}; nothing to remove`);
-    else ctx.out.line(`deleted ${r.label} ${r.noun} ${deleted.join(', ')} -> ${url}`);
-    ctx.setExitCode(0);
-  });
+async function runUnregister(r: WebhookRegistrar, options: ApiOptions, ctx: CliContext): Promise<number> {
+  const api = await apiFor(r, options, ctx);
+  const url = webhookUrl(options.url, r.source, options.tenant);
+  const deleted = await r.unregister(api, url, options);
+  if (options.json) ctx.out.json({ provider: r.source, url, deleted });
+  else if (deleted.length === 0) ctx.out.line(`no ${r.label} ${r.noun} at ${url}; nothing to remove`);
+  else ctx.out.line(`deleted ${r.label} ${r.noun} ${deleted.join(', ')} -> ${url}`);
+  return 0;
 }
 
-async function runRegister(r: WebhookRegistrar, options: ApiOptions, ctx: CliContext): Promise<number> {
+/** `register <provider>`: one webhook at the bridge URL with exactly the handled event types. */
+async function runRegister(r: WebhookRegistrar, options: ApiOptions, ctx: CliContext, provider: ProviderDefinition): Promise<number> {
   const api = await apiFor(r, options, ctx);
-  const { providerNamed } = await import('../../handlers/index.js');
-  const provider = providerNamed(r.source)!;
   const url = webhookUrl(options.url, r.source, options.tenant);
   const result = await r.register(api, url, provider.handledEventTypes, options);
   // The bridge validates its secret variable at start; say now if this value would not pass.

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Config } from '../../config.js';
 import type { CliContext, CommandModule } from '../context.js';
 import { loadConfig } from '../context.js';
 import { CliError, configError, usageError } from '../errors.js';
 import { printable } from '../output.js';
 import { parseAmount, parseCurrency } from '../trigger/amount.js';
-import type { TriggerRequest } from '../trigger/types.js';
+import type { TriggerProvider, TriggerRequest } from '../trigger/types.js';
+import type { ProviderDefinition } from '../../handlers/provider.js';
 import { positiveInteger, tenantId } from './parse.js';
 import { showRecorded } from './trigger-report.js';
 
@@ -18,41 +19,78 @@ interface TriggerOptions {
   currency?: string;
   url?: string;
   tenant?: string;
-  shop?: string;
   wait: number;
   json?: boolean;
+  /** Providers' own account flags (`TriggerAdapter.account`), by attribute name. */
+  [flag: string]: unknown;
 }
 
 /** `dub-bridge trigger <provider> <event>`: the project's `stripe trigger`, against a running bridge. */
 export const triggerCommand: CommandModule = (program, ctx) => {
-  program
+  const command = program
     .command('trigger')
     .description('send a realistic, signed test webhook to a running bridge and show what it recorded (like `stripe trigger`)')
-    .argument('<provider>', 'stripe, shopify, paddle, polar, lemonsqueezy or revenuecat (apple: says why it cannot be simulated)')
+    .argument('<provider>', 'a registered provider (listed below)')
     .argument('[event]', "the event type (default: the provider's first, listed below)")
     .option('--click-id <id>', "a Dub click id (the dub_id cookie's value) to attribute the sale to")
-    .option('--customer <id>', "your customer id, where the provider carries it (Shopify: the customer number)")
+    .option('--customer <id>', 'your customer id, where the provider carries it')
     .option('--amount <decimal>', 'the sale before tax, in major units: 49.99 (1000 for JPY)', parseAmount)
     .option('--currency <code>', 'ISO 4217 currency, e.g. eur', parseCurrency)
     .option('--url <bridge url>', "the bridge's base URL (default http://127.0.0.1:$PORT); /webhooks/<provider> is added")
-    .option('--tenant <id>', "send to a tenant's route, /webhooks/<provider>/<id>, signed with its secret from TENANTS_FILE", tenantId)
-    .option('--shop <domain>', 'shopify: the shop the order comes from (default dub-bridge-trigger.myshopify.com)')
+    .option('--tenant <id>', "send to a tenant's route, /webhooks/<provider>/<id>, signed with its secret from TENANTS_FILE", tenantId);
+  // The providers' flags and events are known once their adapters load: only when trigger runs.
+  program.hook('preSubcommand', async (_program, dispatched) => {
+    if (dispatched !== command) return;
+    const [{ triggerProviders }, { providers }] = await Promise.all([import('../trigger/index.js'), import('../../handlers/index.js')]);
+    describeProviders(command, triggerProviders, providers);
+  });
+  command
     .addOption(new Option('--wait <seconds>', 'how long to wait for the bridge to deliver (0: do not look)').argParser((v) => (v === '0' ? 0 : positiveInteger(v))).default(5))
     .option('--json', 'print JSON (for scripts)')
-    .addHelpText(
-      'after',
-      `
-Events: stripe checkout.session.completed · shopify orders/paid · paddle transaction.completed ·
-polar order.paid · lemonsqueezy order_created · revenuecat INITIAL_PURCHASE.
-
-The event is built from a sample shipped with dub-bridge (test mode where the provider has one),
-with new ids every run, and signed the way the provider signs with its secret from this
-environment (STRIPE_WEBHOOK_SECRET, SHOPIFY_API_SECRET, PADDLE_WEBHOOK_SECRET, POLAR_WEBHOOK_SECRET,
-LEMONSQUEEZY_WEBHOOK_SECRET, REVENUECAT_WEBHOOK_AUTH; .env is read): the bridge must use the same.
-With DUB_API_KEY set on the bridge, the sale really reaches that Dub workspace.`,
-    )
     .action(async (provider: string, event: string | undefined, options: TriggerOptions) => ctx.setExitCode(await trigger(provider, event, options, ctx)));
 };
+
+/** The `<provider>` choices, the providers' own flags and the help's list of events and secrets. */
+function describeProviders(command: Command, senders: readonly TriggerProvider[], providers: readonly ProviderDefinition[]) {
+  const can = senders.filter((p) => !p.unavailable);
+  const cannot = senders.filter((p) => p.unavailable).map((p) => p.source);
+  const names = can.map((p) => p.source);
+  const choices = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+  command.registeredArguments[0]!.description = `${choices}${cannot.length ? ` (${cannot.join(', ')}: says why it cannot be simulated)` : ''}`;
+  for (const flags of new Set(senders.flatMap((p) => (p.account ? [p.account.flags] : [])))) {
+    command.addOption(new Option(flags, senders.find((p) => p.account?.flags === flags)!.account!.description));
+  }
+  const events = can.flatMap((p) => Object.keys(p.events).map((event) => `${p.source} ${event}`));
+  const secrets = can.map((p) => providers.find((d) => d.source === p.source)?.secretVariable).filter(Boolean);
+  const notes = can.flatMap((p) => (p.note ? [`${p.note}.`] : []));
+  command.addHelpText(
+    'after',
+    `
+${wrap(`Events: ${events.join(' · ')}.`, ' · ')}
+
+${wrap(
+  'The event is built from a sample shipped with dub-bridge (test mode where the provider has one), ' +
+    'with new ids every run, and signed the way the provider signs with its secret from this ' +
+    `environment (${secrets.join(', ')}; .env is read): the bridge must use the same.`,
+  ' ',
+)}
+With DUB_API_KEY set on the bridge, the sale really reaches that Dub workspace.${notes.length ? `\n${notes.join('\n')}` : ''}`,
+  );
+}
+
+/** Breaks `text` at `separator` into lines of at most about 100 characters. */
+function wrap(text: string, separator: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of text.split(separator)) {
+    const next = line ? `${line}${separator}${part}` : part;
+    if (line && next.length > 100) {
+      lines.push(`${line}${separator.trimEnd()}`);
+      line = part;
+    } else line = next;
+  }
+  return [...lines, line].join('\n');
+}
 
 async function trigger(source: string, event: string | undefined, options: TriggerOptions, ctx: CliContext): Promise<number> {
   const [{ triggerProviders }, { providers }] = await Promise.all([import('../trigger/index.js'), import('../../handlers/index.js')]);
@@ -71,7 +109,8 @@ async function trigger(source: string, event: string | undefined, options: Trigg
   const secret = await secretFor(config, source, definition.secretVariable, options.tenant);
   const url = webhookUrl(options.url ?? `http://127.0.0.1:${config.PORT}`, source, options.tenant);
   const id = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
-  const request = build({ clickId: options.clickId, customer: options.customer, amount: options.amount, currency: options.currency, account: options.shop, id, now: ctx.now() }, secret);
+  const account = sender.account ? (options[new Option(sender.account.flags).attributeName()] as string | undefined) : undefined;
+  const request = build({ clickId: options.clickId, customer: options.customer, amount: options.amount, currency: options.currency, account, id, now: ctx.now() }, secret);
   const response = await post(url, request);
   const answer = await response.text();
   if (!response.ok) throw new CliError(refusal(response.status, answer, url, definition.secretVariable));

@@ -1,15 +1,13 @@
-import { appleTrigger } from './apple.js';
-import { lemonSqueezyTrigger } from './lemonsqueezy.js';
-import { paddleTrigger } from './paddle.js';
-import { polarTrigger } from './polar.js';
-import { revenuecatTrigger } from './revenuecat.js';
-import { shopifyTrigger } from './shopify.js';
-import { stripeTrigger } from './stripe.js';
+import { loadRegisteredAdapters } from '../adapters.js';
 import type { TriggerProvider } from './types.js';
 
 /**
- * The providers `dub-bridge trigger` can sign for: one line each. A provider adds
- * `src/cli/trigger/<source>.ts` (builders over its samples in `samples/`, and its signer) here.
- * The App Store is listed to explain why it cannot be simulated.
+ * The providers `dub-bridge trigger` can sign for, in registry order: each registered provider
+ * whose CLI adapter has a `trigger` (some only to explain why they cannot be simulated). Loading
+ * this module loads the registry and the adapters, so only `trigger` imports it.
  */
-export const triggerProviders: readonly TriggerProvider[] = [stripeTrigger, shopifyTrigger, paddleTrigger, polarTrigger, lemonSqueezyTrigger, revenuecatTrigger, appleTrigger];
+export async function loadTriggerProviders(): Promise<TriggerProvider[]> {
+  return (await loadRegisteredAdapters()).flatMap(({ source, adapter }) => (adapter.trigger ? [{ source, ...adapter.trigger }] : []));
+}
+
+export const triggerProviders: readonly TriggerProvider[] = await loadTriggerProviders();

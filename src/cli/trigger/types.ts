@@ -1,7 +1,9 @@
+import type { TriggerAdapter } from '../adapter.js';
+
 /**
- * `dub-bridge trigger <provider> <event>`: a realistic webhook built from a sample shipped in
- * `samples/`, signed the way the provider signs, sent to a running bridge. A provider joins by
- * adding `<source>.ts` (its builders and signer) and its samples, and one line in `index.ts`.
+ * `dub-bridge trigger <provider> <event>`: a realistic webhook built from a sample shipped with the
+ * provider, signed the way the provider signs, sent to a running bridge. A provider joins by
+ * giving its CLI adapter (`src/handlers/<source>/cli.ts`) a `trigger` (its builders and signer).
  */
 
 /** What the operator chose on the command line; a builder applies what its provider has a place for. */
@@ -33,13 +35,5 @@ export interface TriggerRequest {
 /** Builds the signed request for one event type from the sample, the input and the secret. */
 export type TriggerBuilder = (input: TriggerInput, secret: string) => TriggerRequest;
 
-export interface TriggerProvider {
-  source: string;
-  /** Event types this provider can send (keys as the provider names them); the first is the default. */
-  events: Record<string, TriggerBuilder>;
-  /**
-   * Set when this provider's events cannot be made here (the App Store signs with Apple's private
-   * key): why, and what to do instead, from the environment the bridge reads.
-   */
-  unavailable?(env: Record<string, string | undefined>): string;
-}
+/** A registered provider's trigger adapter, with its name. */
+export type TriggerProvider = TriggerAdapter & { source: string };

@@ -1,5 +1,5 @@
-import type { ProviderApi } from './provider-api.js';
-import { sameEvents, type Registration, type WebhookRegistrar } from './webhook-registrar.js';
+import type { ProviderApi } from '../../cli/provider-api.js';
+import { sameEvents, type Registration, type WebhookRegistrar } from '../../cli/webhook-registrar.js';
 
 /**
  * Paddle Billing notification destinations ("notification settings" in the API):

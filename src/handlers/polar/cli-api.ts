@@ -1,5 +1,6 @@
-import type { ProviderApi } from './provider-api.js';
-import { sameEvents, type Registration, type RegistrarOptions, type WebhookRegistrar } from './webhook-registrar.js';
+import { InvalidArgumentError } from 'commander';
+import type { ProviderApi } from '../../cli/provider-api.js';
+import { sameEvents, type Registration, type RegistrarOptions, type WebhookRegistrar } from '../../cli/webhook-registrar.js';
 
 /**
  * Polar webhook endpoints: `GET /v1/webhooks/endpoints` (pages of `items`, `pagination.max_page`),
@@ -24,6 +25,13 @@ interface PolarList {
   pagination: { total_count: number; max_page: number };
 }
 
+/** A Polar organization id (a UUID, Polar > Settings > General). */
+export function organizationId(value: string): string {
+  const id = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new InvalidArgumentError('expected the organization id, a UUID (Polar > Settings > General)');
+  return id;
+}
+
 /** Every endpoint whose URL is `url` (of one organization when given), across pages. */
 export async function polarEndpointsAt(api: ProviderApi, url: string, organization?: string): Promise<PolarEndpoint[]> {
   const found: PolarEndpoint[] = [];
@@ -36,6 +44,9 @@ export async function polarEndpointsAt(api: ProviderApi, url: string, organizati
   return found;
 }
 
+/** `--organization`, when given. */
+const organizationOf = (options: RegistrarOptions) => (typeof options.organization === 'string' ? options.organization : undefined);
+
 const registration = (action: Registration['action'], e: PolarEndpoint, secret: string | null): Registration => ({
   action,
   id: e.id,
@@ -47,13 +58,13 @@ const registration = (action: Registration['action'], e: PolarEndpoint, secret: 
 
 /** Creates the endpoint (raw format), or sets the one at `url` back to exactly `events`, raw and enabled. */
 export async function registerPolarEndpoint(api: ProviderApi, url: string, events: readonly string[], options: RegistrarOptions): Promise<Registration> {
-  const [existing] = await polarEndpointsAt(api, url, options.organization);
+  const [existing] = await polarEndpointsAt(api, url, organizationOf(options));
   if (!existing) {
     const created = await api.request<PolarEndpoint>('POST', '/v1/webhooks/endpoints', {
       url,
       format: 'raw',
       events: [...events],
-      ...(options.organization ? { organization_id: options.organization } : {}),
+      ...(organizationOf(options) ? { organization_id: organizationOf(options) } : {}),
     });
     return registration('created', created, created.secret);
   }
@@ -69,7 +80,7 @@ export async function registerPolarEndpoint(api: ProviderApi, url: string, event
 
 /** Deletes every endpoint at `url`. */
 export async function unregisterPolarEndpoints(api: ProviderApi, url: string, options: RegistrarOptions): Promise<string[]> {
-  const found = await polarEndpointsAt(api, url, options.organization);
+  const found = await polarEndpointsAt(api, url, organizationOf(options));
   for (const e of found) await api.request('DELETE', `/v1/webhooks/endpoints/${encodeURIComponent(e.id)}`);
   return found.map((e) => e.id);
 }
@@ -86,7 +97,8 @@ function describePolarError(body: unknown): string | null {
 export const polarRegistrar: WebhookRegistrar = {
   source: 'polar',
   label: 'Polar',
-  flags: { sandbox: true, organization: true },
+  flags: { sandbox: true },
+  options: (command) => command.option('--organization <id>', 'the organization id; needed only with a personal access token', organizationId),
   noun: 'webhook endpoint',
   credential: { variable: 'POLAR_ACCESS_TOKEN', stdinFlag: '--access-token-stdin', refusedFlag: '--access-token', what: 'a Polar access token' },
   baseVariable: 'POLAR_API_BASE',

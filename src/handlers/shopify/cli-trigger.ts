@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import sample from './samples/shopify-orders-paid.json' with { type: 'json' };
-import { usageError } from '../errors.js';
-import type { TriggerInput, TriggerProvider, TriggerRequest } from './types.js';
+import { usageError } from '../../cli/errors.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
+import type { TriggerInput, TriggerRequest } from '../../cli/trigger/types.js';
+import sample from './trigger-sample.json' with { type: 'json' };
 
 /** Shopify's `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the raw body with the app's client secret. */
 export function signShopify(body: string, secret: string): string {
@@ -71,7 +72,8 @@ function ordersPaid(input: TriggerInput, secret: string): TriggerRequest {
   };
 }
 
-export const shopifyTrigger: TriggerProvider = {
-  source: 'shopify',
+export const shopifyTrigger: TriggerAdapter = {
   events: { 'orders/paid': ordersPaid },
+  account: { flags: '--shop <domain>', description: `shopify: the shop the order comes from (default ${SHOP})` },
+  note: 'shopify: --customer is the customer number',
 };

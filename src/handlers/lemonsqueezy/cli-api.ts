@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { ProviderApi } from './provider-api.js';
-import { usageError } from './errors.js';
-import { sameEvents, type Registration, type RegistrarOptions, type WebhookRegistrar } from './webhook-registrar.js';
+import { InvalidArgumentError } from 'commander';
+import type { ProviderApi } from '../../cli/provider-api.js';
+import { usageError } from '../../cli/errors.js';
+import { sameEvents, type Registration, type RegistrarOptions, type WebhookRegistrar } from '../../cli/webhook-registrar.js';
 
 /**
  * Lemon Squeezy webhooks (JSON:API): `GET /v1/webhooks?filter[store_id]=…` (pages, `meta.page.lastPage`),
@@ -26,6 +27,13 @@ export interface LemonSqueezyWebhook {
 interface LemonSqueezyList {
   meta: { page: { currentPage: number; lastPage: number } };
   data: LemonSqueezyWebhook[];
+}
+
+/** A Lemon Squeezy store id: digits (Settings > Stores shows it as `#12345`; the `#` is dropped). */
+export function storeId(value: string): string {
+  const id = value.trim().replace(/^#/, '');
+  if (!/^\d{1,15}$/.test(id)) throw new InvalidArgumentError('expected the store id, digits only (Lemon Squeezy > Settings > Stores, e.g. 12345)');
+  return id;
 }
 
 /**
@@ -57,8 +65,8 @@ const registration = (action: Registration['action'], w: LemonSqueezyWebhook, se
   summary: `store ${w.attributes.store_id}, ${w.attributes.test_mode ? 'test mode' : 'live mode'}`,
 });
 
-const requireStore = (options: RegistrarOptions) => {
-  if (!options.store) throw usageError('--store: the Lemon Squeezy store id is required');
+const requireStore = (options: RegistrarOptions): string => {
+  if (typeof options.store !== 'string') throw usageError('--store: the Lemon Squeezy store id is required');
   return options.store;
 };
 
@@ -104,7 +112,8 @@ function describeLemonSqueezyError(body: unknown): string | null {
 export const lemonSqueezyRegistrar: WebhookRegistrar = {
   source: 'lemonsqueezy',
   label: 'Lemon Squeezy',
-  flags: { store: true },
+  flags: {},
+  options: (command) => command.requiredOption('--store <id>', 'the Lemon Squeezy store id (Settings > Stores)', storeId),
   noun: 'webhook',
   credential: { variable: 'LEMONSQUEEZY_API_KEY', stdinFlag: '--api-key-stdin', refusedFlag: '--api-key', what: 'a Lemon Squeezy API key' },
   baseVariable: 'LEMONSQUEEZY_API_BASE',

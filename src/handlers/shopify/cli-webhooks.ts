@@ -1,4 +1,4 @@
-import type { AdminGraphql } from './shopify-admin.js';
+import type { AdminGraphql } from './cli-admin.js';
 
 /** `orders/paid` -> `ORDERS_PAID`, the Admin API's WebhookSubscriptionTopic. */
 const topicEnum = (topic: string) => topic.toUpperCase().replace(/\//g, '_');

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import sample from './samples/paddle-transaction-completed.json' with { type: 'json' };
-import { toMinorUnits } from './amount.js';
-import type { TriggerInput, TriggerProvider, TriggerRequest } from './types.js';
+import { toMinorUnits } from '../../cli/trigger/amount.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
+import type { TriggerInput, TriggerRequest } from '../../cli/trigger/types.js';
+import sample from './trigger-sample.json' with { type: 'json' };
 
 /**
  * Paddle's `Paddle-Signature`: `ts=<unix seconds>;h1=<hex HMAC-SHA256 of "<ts>:<raw body>">`, keyed
@@ -58,7 +59,6 @@ function transactionCompleted(input: TriggerInput, secret: string): TriggerReque
   };
 }
 
-export const paddleTrigger: TriggerProvider = {
-  source: 'paddle',
+export const paddleTrigger: TriggerAdapter = {
   events: { 'transaction.completed': transactionCompleted },
 };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import sample from './samples/revenuecat-initial-purchase.json' with { type: 'json' };
-import { toMinorUnits } from './amount.js';
-import type { TriggerInput, TriggerProvider, TriggerRequest } from './types.js';
+import { toMinorUnits } from '../../cli/trigger/amount.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
+import type { TriggerInput, TriggerRequest } from '../../cli/trigger/types.js';
+import sample from './trigger-sample.json' with { type: 'json' };
 
 /** A subscriber attribute as RevenueCat sends it. */
 const attribute = (value: string, at: number) => ({ updated_at_ms: at, value });
@@ -42,7 +43,6 @@ function initialPurchase(input: TriggerInput, secret: string): TriggerRequest {
   };
 }
 
-export const revenuecatTrigger: TriggerProvider = {
-  source: 'revenuecat',
+export const revenuecatTrigger: TriggerAdapter = {
   events: { INITIAL_PURCHASE: initialPurchase },
 };

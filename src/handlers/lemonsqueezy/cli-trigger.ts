@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import sample from './samples/lemonsqueezy-order-created.json' with { type: 'json' };
-import { toMinorUnits } from './amount.js';
-import type { TriggerInput, TriggerProvider, TriggerRequest } from './types.js';
+import { toMinorUnits } from '../../cli/trigger/amount.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
+import type { TriggerInput, TriggerRequest } from '../../cli/trigger/types.js';
+import sample from './trigger-sample.json' with { type: 'json' };
 
 /** Lemon Squeezy's `X-Signature`: hex HMAC-SHA256 of the raw body, keyed with the signing secret. */
 export function signLemonSqueezy(body: string, secret: string): string {
@@ -48,7 +49,6 @@ function orderCreated(input: TriggerInput, secret: string): TriggerRequest {
   };
 }
 
-export const lemonSqueezyTrigger: TriggerProvider = {
-  source: 'lemonsqueezy',
+export const lemonSqueezyTrigger: TriggerAdapter = {
   events: { order_created: orderCreated },
 };

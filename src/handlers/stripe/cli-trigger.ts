@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import sample from './samples/stripe-checkout-session-completed.json' with { type: 'json' };
-import { toMinorUnits } from './amount.js';
-import type { TriggerInput, TriggerProvider, TriggerRequest } from './types.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
+import { toMinorUnits } from '../../cli/trigger/amount.js';
+import type { TriggerInput, TriggerRequest } from '../../cli/trigger/types.js';
+import sample from './trigger-sample.json' with { type: 'json' };
 
 /**
  * Stripe's `Stripe-Signature`: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed
@@ -44,7 +45,7 @@ function checkoutSessionCompleted(input: TriggerInput, secret: string): TriggerR
   };
 }
 
-export const stripeTrigger: TriggerProvider = {
-  source: 'stripe',
+/** `trigger stripe`: one event type, built from the sample next to this file. */
+export const stripeTrigger: TriggerAdapter = {
   events: { 'checkout.session.completed': checkoutSessionCompleted },
 };

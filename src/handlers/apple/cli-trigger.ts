@@ -1,12 +1,11 @@
-import type { TriggerProvider } from './types.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
 
 /**
  * The App Store cannot be simulated: a notification is a JWS signed with Apple's private key, and
  * the bridge accepts only chains ending in a trusted root. Faking one would need the bridge to trust
  * a root this CLI holds the key of, which is exactly what must never be true in production.
  */
-export const appleTrigger: TriggerProvider = {
-  source: 'apple',
+export const appleTrigger: TriggerAdapter = {
   events: {},
   unavailable(env) {
     const roots = env.APPLE_ROOT_CERTS?.trim();

@@ -1,7 +1,7 @@
 import '@shopify/shopify-api/adapters/node';
 import { type ApiVersion, GraphqlQueryError, HttpResponseError, LogSeverity, Session, shopifyApi } from '@shopify/shopify-api';
 import { abstractFetch, setAbstractFetchFunc } from '@shopify/shopify-api/runtime';
-import { SHOPIFY_API_VERSION_NAME } from './shopify-version.js';
+import { SHOPIFY_API_VERSION_NAME } from './cli-options.js';
 
 /** One GraphQL call against a shop's Admin API; errors become one readable Error. */
 export type AdminGraphql = <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;

@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import sample from './samples/polar-order-paid.json' with { type: 'json' };
-import { toMinorUnits } from './amount.js';
-import type { TriggerInput, TriggerProvider, TriggerRequest } from './types.js';
+import { toMinorUnits } from '../../cli/trigger/amount.js';
+import type { TriggerAdapter } from '../../cli/adapter.js';
+import type { TriggerInput, TriggerRequest } from '../../cli/trigger/types.js';
+import sample from './trigger-sample.json' with { type: 'json' };
 
 /**
  * Polar's Standard Webhooks signature: `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw
@@ -52,7 +53,6 @@ function orderPaid(input: TriggerInput, secret: string): TriggerRequest {
   };
 }
 
-export const polarTrigger: TriggerProvider = {
-  source: 'polar',
+export const polarTrigger: TriggerAdapter = {
   events: { 'order.paid': orderPaid },
 };
