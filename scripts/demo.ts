@@ -27,7 +27,10 @@ async function main() {
     PROVISIONAL_SALE_HOLD_MS: '0',
   });
   const logs: string[] = [];
-  const bridge = await startNodeBridge(config, createLogger('info', (line) => logs.push(line)));
+  const bridge = await startNodeBridge(
+    config,
+    createLogger('info', (line) => logs.push(line)),
+  );
   const url = `http://127.0.0.1:${bridge.port}`;
   console.log(`dub-bridge listening on ${url} (SQLite: ${DATABASE_PATH}); stand-in Dub on ${dub.url}\n`);
 

@@ -95,8 +95,20 @@ async function main() {
   const log = openSync(logPath, 'w');
   dev = spawn(
     'bash',
-    [envScript, 'wrangler', 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persist,
-      '--show-interactive-dev-session=false', ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])],
+    [
+      envScript,
+      'wrangler',
+      'dev',
+      '--local',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persist,
+      '--show-interactive-dev-session=false',
+      ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ],
     { detached: true, stdio: ['ignore', log, log] },
   );
   const base = `http://127.0.0.1:${port}`;
@@ -108,7 +120,9 @@ async function main() {
 
   await until('the fake Dub to receive POST /track/sale', async () => dub.calls('POST', '/track/sale').length === 1, 30_000);
   const sale = dub.calls('POST', '/track/sale')[0].body;
-  console.log(`worker-smoke: OK, Dub received the sale (invoiceId ${sale.invoiceId}, amount ${sale.amount} ${sale.currency}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `worker-smoke: OK, Dub received the sale (invoiceId ${sale.invoiceId}, amount ${sale.amount} ${sale.currency}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   await burst(base);
 }
@@ -166,7 +180,8 @@ async function burst(base) {
       (batches ? `, ${batches} queue batches` : ''),
   );
   if (dub.rejected429 > 0) throw new Error(`the fake Dub answered 429 ${dub.rejected429} times: the rate limit was exceeded`);
-  if (calls.length !== BURST || invoices.size !== BURST) throw new Error(`expected ${BURST} sales, each once; Dub saw ${calls.length} calls for ${invoices.size} invoices`);
+  if (calls.length !== BURST || invoices.size !== BURST)
+    throw new Error(`expected ${BURST} sales, each once; Dub saw ${calls.length} calls for ${invoices.size} invoices`);
   if (perMinute > RATE || windowMost > WINDOW_LIMIT) throw new Error(`delivered faster than ${RATE}/min`);
   console.log('worker-smoke: OK, the burst went through the queue within the rate, each sale once');
 }

@@ -32,7 +32,6 @@ function errorBody(c: Context, code: ErrorCode, message: string) {
   return c.json({ error: { code, message, requestId: c.get('requestId') } }, errorStatus[code]);
 }
 
-
 /** Builds the HTTP app for any runtime from injected dependencies (tests pass their own). */
 export function createApp(deps: AppDeps) {
   const app = new Hono({ strict: false });

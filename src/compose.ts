@@ -110,27 +110,32 @@ export function composeBridge(deps: BridgeDeps) {
   );
 
   // Names one dispatcher to the refund ledger: it may settle its own unfinished refunds at once.
-  const executeAs = (runnerId: string) => async (row: OutboxRow): Promise<DeliveryOutcome> => {
-    const client = clients.forTenant(row.tenant);
-    if (client === undefined) {
-      return failed({ kind: 'invalid', message: `tenant ${row.tenant} is not in TENANTS_FILE: add it back, then replay this dead letter` });
-    }
-    if (!client) {
-      // Only reached with DRY_RUN=1: without it, rows of a missing key are never claimed.
-      logger.info(Object.assign({ outboxId: row.id, kind: row.kind, dryRun: true }, dryRunSummary(row.command)), 'DRY RUN: would send this to Dub (replay it once DUB_API_KEY is set)');
-      return done('dry_run', JSON.stringify({ dryRun: true }));
-    }
-    return executeCommand(row, {
-      client,
-      store,
-      now,
-      tenant: row.tenant,
-      findInvoiceForPayment: saleLookups.get(row.source),
-      saleLookupHint: providers.find((p) => p.source === row.source)?.saleLookupHint,
-      runnerId,
-      refundLeaseMs: config.LEASE_MS,
-    });
-  };
+  const executeAs =
+    (runnerId: string) =>
+    async (row: OutboxRow): Promise<DeliveryOutcome> => {
+      const client = clients.forTenant(row.tenant);
+      if (client === undefined) {
+        return failed({ kind: 'invalid', message: `tenant ${row.tenant} is not in TENANTS_FILE: add it back, then replay this dead letter` });
+      }
+      if (!client) {
+        // Only reached with DRY_RUN=1: without it, rows of a missing key are never claimed.
+        logger.info(
+          Object.assign({ outboxId: row.id, kind: row.kind, dryRun: true }, dryRunSummary(row.command)),
+          'DRY RUN: would send this to Dub (replay it once DUB_API_KEY is set)',
+        );
+        return done('dry_run', JSON.stringify({ dryRun: true }));
+      }
+      return executeCommand(row, {
+        client,
+        store,
+        now,
+        tenant: row.tenant,
+        findInvoiceForPayment: saleLookups.get(row.source),
+        saleLookupHint: providers.find((p) => p.source === row.source)?.saleLookupHint,
+        runnerId,
+        refundLeaseMs: config.LEASE_MS,
+      });
+    };
 
   // One mapper and dispatcher per call, each with its own runner id: Node makes one; a Worker makes
   // one per invocation (a promise or timer must not cross requests) with its own claim and gates.

@@ -2,9 +2,23 @@ import { describe, expect, test } from 'vitest';
 import { configHints, levenshtein } from './config-hints.js';
 
 const known = [
-  'PORT', 'HOST', 'DATABASE_PATH', 'DUB_API_KEY', 'DUB_API_URL', 'LOG_LEVEL', 'LOG_FORMAT', 'DELIVERY_MAX_ATTEMPTS',
-  'STRIPE_WEBHOOK_SECRET', 'STRIPE_API_KEY', 'SHOPIFY_API_SECRET', 'PADDLE_WEBHOOK_SECRET', 'LEMONSQUEEZY_WEBHOOK_SECRET',
-  'REVENUECAT_WEBHOOK_AUTH', 'APPLE_BUNDLE_ID', 'APPLE_ROOT_CERTS', 'SQLITE_SYNCHRONOUS',
+  'PORT',
+  'HOST',
+  'DATABASE_PATH',
+  'DUB_API_KEY',
+  'DUB_API_URL',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'DELIVERY_MAX_ATTEMPTS',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_API_KEY',
+  'SHOPIFY_API_SECRET',
+  'PADDLE_WEBHOOK_SECRET',
+  'LEMONSQUEEZY_WEBHOOK_SECRET',
+  'REVENUECAT_WEBHOOK_AUTH',
+  'APPLE_BUNDLE_ID',
+  'APPLE_ROOT_CERTS',
+  'SQLITE_SYNCHRONOUS',
 ];
 const suggestions = (names: string[]) => Object.fromEntries(configHints(names, known).map((h) => [h.variable, h.suggestion]));
 
@@ -38,7 +52,20 @@ describe('configHints', () => {
   test("known names, other programs' variables and far-off names with our prefixes get no hint", () => {
     expect(
       configHints(
-        ['PORT', 'LOG_LEVEL', 'PATH', 'HOME', 'HOSTNAME', 'LOGNAME', 'NODE_ENV', 'DATABASE_URL', 'STRIPE_PUBLISHABLE_KEY', 'SHOPIFY_API_KEY', 'SHOPIFY_ADMIN_ACCESS_TOKEN', 'DUB_BRIDGE_ENV_FILE'],
+        [
+          'PORT',
+          'LOG_LEVEL',
+          'PATH',
+          'HOME',
+          'HOSTNAME',
+          'LOGNAME',
+          'NODE_ENV',
+          'DATABASE_URL',
+          'STRIPE_PUBLISHABLE_KEY',
+          'SHOPIFY_API_KEY',
+          'SHOPIFY_ADMIN_ACCESS_TOKEN',
+          'DUB_BRIDGE_ENV_FILE',
+        ],
         known,
       ),
     ).toEqual([]);

@@ -44,8 +44,17 @@ const isWord = (c: number) => isAlnum(c) || c === 95;
 const isLocal = (c: number) => isAlnum(c) || c === 46 || c === 37 || c === 43 || c === 45 || c === 95;
 const isDomain = (c: number) => isAlnum(c) || c === 46 || c === 45;
 const isSpace = (c: number) =>
-  c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-  c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
 
 /**
  * Masks emails (`j***@example.com`) and secrets recognisable by their prefix (Stripe `whsec_`,
@@ -139,7 +148,21 @@ function maskBearerTokens(text: string): string {
 // Keys (lower case, letters and digits only) whose values are personal or secret wherever they
 // appear in a log entry: path-based redaction of our own, since pino's `redact` (fast-redact)
 // compiles code with `new Function`, which Workers forbid.
-const PERSONAL_KEYS = new Set(['name', 'firstname', 'lastname', 'fullname', 'customername', 'username', 'avatar', 'customeravatar', 'phone', 'address', 'street', 'zip', 'postalcode']);
+const PERSONAL_KEYS = new Set([
+  'name',
+  'firstname',
+  'lastname',
+  'fullname',
+  'customername',
+  'username',
+  'avatar',
+  'customeravatar',
+  'phone',
+  'address',
+  'street',
+  'zip',
+  'postalcode',
+]);
 const SECRET_SUFFIXES = ['secret', 'token', 'password', 'apikey', 'authorization', 'cookie', 'signature', 'hmacsha256'];
 
 function normalizedKey(key: string): string {
@@ -217,4 +240,3 @@ export function cleanFields(fields: Record<string, unknown>, needles: readonly s
   }
   return out;
 }
-

@@ -3,13 +3,24 @@ import { createLogger, maskSecrets, redact, truncateForLog, type LogFormat } fro
 
 const capture = (level: 'debug' | 'info' = 'info', format: LogFormat = 'json') => {
   const lines: string[] = [];
-  return { lines, logger: createLogger(level, (line) => lines.push(line), format, () => 0) };
+  return {
+    lines,
+    logger: createLogger(
+      level,
+      (line) => lines.push(line),
+      format,
+      () => 0,
+    ),
+  };
 };
 
 describe('logger', () => {
   test('masks emails and prefixed secrets in any text, and leaves ordinary lines as they are', () => {
     const { lines, logger } = capture();
-    logger.info({ error: 'jane.doe@example.com refused', key: 'sk_test_51Habc', detail: 'whsec_abc123 and dub_live_abcdefgh12 and shpss_0a1b' }, 'Bearer abc.def');
+    logger.info(
+      { error: 'jane.doe@example.com refused', key: 'sk_test_51Habc', detail: 'whsec_abc123 and dub_live_abcdefgh12 and shpss_0a1b' },
+      'Bearer abc.def',
+    );
     logger.info({ outboxId: 7, source: 'stripe' }, 'delivered');
     expect(JSON.parse(lines[0]!)).toMatchObject({
       error: 'j***@example.com refused',
@@ -59,7 +70,15 @@ describe('logger', () => {
 
   test('redact handles many hostile shapes of 200 KB and still masks what follows them', () => {
     const tail = ' jane@example.com whsec_abc Bearer tok';
-    for (const hostile of ['@'.repeat(200_000), 'a@'.repeat(100_000), 'bearer '.repeat(30_000), `bearer${' '.repeat(200_000)}"`, 'dub_'.repeat(50_000), '_a'.repeat(100_000), `a@b${'.c'.repeat(100_000)}1`]) {
+    for (const hostile of [
+      '@'.repeat(200_000),
+      'a@'.repeat(100_000),
+      'bearer '.repeat(30_000),
+      `bearer${' '.repeat(200_000)}"`,
+      'dub_'.repeat(50_000),
+      '_a'.repeat(100_000),
+      `a@b${'.c'.repeat(100_000)}1`,
+    ]) {
       const out = redact(hostile + tail);
       expect(out.endsWith(' j***@example.com whsec_*** Bearer ***')).toBe(true);
     }
@@ -71,7 +90,10 @@ describe('logger', () => {
     const masked = maskSecrets(logger, [secret, 'short']);
     masked.warn({ detail: `key ${secret} refused`, word: 'short' }, `refused ${secret}`);
     masked.child({ tenant: secret }).debug({}, 'child');
-    logger.child({ requestId: 'r1' }).masking([secret]).info({ cause: { deep: secret } }, 'nested');
+    logger
+      .child({ requestId: 'r1' })
+      .masking([secret])
+      .info({ cause: { deep: secret } }, 'nested');
     expect(lines.join('\n')).not.toContain('a1b2c3d4e5f6');
     expect(JSON.parse(lines[0]!)).toMatchObject({ detail: 'key *** refused', word: 'short', msg: 'refused ***' });
     expect(JSON.parse(lines[1]!)).toMatchObject({ tenant: '***', msg: 'child' });

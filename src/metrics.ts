@@ -101,7 +101,11 @@ export function createMetrics(): Metrics {
         lines.push(`${h}_bucket${labelText({ ...entry.labels, le: '+Inf' })} ${entry.count}`);
         lines.push(`${h}_sum${labelText(entry.labels)} ${entry.sum}`, `${h}_count${labelText(entry.labels)} ${entry.count}`);
       }
-      lines.push('# HELP dub_bridge_delivery_paused 1 while Dub refuses the API key.', '# TYPE dub_bridge_delivery_paused gauge', `dub_bridge_delivery_paused ${pausedValue}`);
+      lines.push(
+        '# HELP dub_bridge_delivery_paused 1 while Dub refuses the API key.',
+        '# TYPE dub_bridge_delivery_paused gauge',
+        `dub_bridge_delivery_paused ${pausedValue}`,
+      );
       for (const [name, gauge] of Object.entries(gauges)) {
         lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} gauge`);
         for (const [labels, value] of gauge.values) lines.push(`${name}${labelText(labels)} ${value}`);

@@ -87,7 +87,12 @@ export function exitOnClosedPipe(streams: NodeJS.WritableStream[]) {
 export function formatAge(ms: number): string {
   let rest = Math.max(0, Math.round(ms / 1000));
   const parts = (
-    [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const
+    [
+      ['d', 86_400],
+      ['h', 3_600],
+      ['m', 60],
+      ['s', 1],
+    ] as const
   ).map(([unit, size]) => {
     const n = Math.floor(rest / size);
     rest -= n * size;

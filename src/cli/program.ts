@@ -17,7 +17,9 @@ import type { CliContext } from './context.js';
  */
 export function buildProgram(ctx: CliContext, version: string): Command {
   const program = new Command('dub-bridge')
-    .description('Operate dub-bridge: serve webhooks, register them with the payment providers, send test events, inspect, follow and replay deliveries to Dub.')
+    .description(
+      'Operate dub-bridge: serve webhooks, register them with the payment providers, send test events, inspect, follow and replay deliveries to Dub.',
+    )
     .version(version)
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -31,7 +33,18 @@ export function buildProgram(ctx: CliContext, version: string): Command {
 Configuration comes from the environment and ./.env, as for npm start (DATABASE_PATH, DUB_API_KEY, ...).
 Exit codes: 0 ok, 1 failure, 2 usage error, 78 configuration error.`,
     );
-  const commands = [serveCommand, migrateCommand, registerCommand, unregisterCommand, statusCommand, eventsCommand, tailCommand, replayCommand, triggerCommand, doctorCommand];
+  const commands = [
+    serveCommand,
+    migrateCommand,
+    registerCommand,
+    unregisterCommand,
+    statusCommand,
+    eventsCommand,
+    tailCommand,
+    replayCommand,
+    triggerCommand,
+    doctorCommand,
+  ];
   for (const add of commands) {
     add(program, ctx);
   }

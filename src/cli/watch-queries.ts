@@ -66,7 +66,8 @@ export function openWatchReader(path: string): WatchReader {
     eventByKey: (source, keyPart) => eventByKey.get(source, keyPart) as WatchedEvent | undefined,
     commandsOf: (inboxId) => commandsOf.all(inboxId) as WatchedCommand[],
     eventsAfter: (id) => eventsAfter.all(id) as WatchedEvent[],
-    eventsByIds: (ids) => (ids.length === 0 ? [] : (db.prepare(`SELECT ${EVENT_COLUMNS} FROM inbox WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as WatchedEvent[])),
+    eventsByIds: (ids) =>
+      ids.length === 0 ? [] : (db.prepare(`SELECT ${EVENT_COLUMNS} FROM inbox WHERE id IN (${ids.map(() => '?').join(',')})`).all(...ids) as WatchedEvent[]),
     commandsAfter: (id) => commandsAfter.all(id) as WatchedCommand[],
     changedCommands: (floor, since) => changed.all(floor, since) as WatchedCommand[],
     marks: () => marks.get() as { event: number; command: number; oldestPending: number | null },

@@ -51,9 +51,15 @@ export function HourlyChart({ bars, label }: { bars: HourBar[]; label: string })
           </g>
         );
       })}
-      <text x="0" y="75" {...text}>24 h ago</text>
-      <text x="120" y="75" text-anchor="middle" {...text}>12 h ago</text>
-      <text x="240" y="75" text-anchor="end" {...text}>now</text>
+      <text x="0" y="75" {...text}>
+        24 h ago
+      </text>
+      <text x="120" y="75" text-anchor="middle" {...text}>
+        12 h ago
+      </text>
+      <text x="240" y="75" text-anchor="end" {...text}>
+        now
+      </text>
     </svg>
   );
 }

@@ -96,7 +96,9 @@ describe('sign-in, session and CSRF', () => {
   it('answers with a strict content security policy and no caching', async () => {
     const { cookie } = await signIn();
     const response = await app.request('/console', { headers: { cookie } });
-    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; form-action 'self'/);
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; form-action 'self'/,
+    );
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 });
@@ -156,7 +158,10 @@ describe('pages', () => {
 
     const done = await (await post('/console/replay', { ids, from: 'dead', _csrf: csrf }, { cookie })).text();
     expect(done).toContain('2 of 2 commands are queued again');
-    expect(replays[0]).toEqual([{ by: 'ids', ids: ids.split(',').map(Number) }, { remap: false, states: ['dead'] }]);
+    expect(replays[0]).toEqual([
+      { by: 'ids', ids: ids.split(',').map(Number) },
+      { remap: false, states: ['dead'] },
+    ]);
     expect((await store.listOutbox({ states: ['pending'] })).length).toBe(2);
   });
 
@@ -165,7 +170,9 @@ describe('pages', () => {
     const none = await (await post('/console/replay/confirm', { scope: 'selected', from: 'dead', _csrf: csrf }, { cookie })).text();
     expect(none).toContain('Nothing to replay');
     const [letter] = await store.listOutbox({ states: ['dead'] });
-    const confirm = await (await post('/console/replay/confirm', { scope: 'selected', ids: [String(letter!.id)], remap: '1', from: 'dead', _csrf: csrf }, { cookie })).text();
+    const confirm = await (
+      await post('/console/replay/confirm', { scope: 'selected', ids: [String(letter!.id)], remap: '1', from: 'dead', _csrf: csrf }, { cookie })
+    ).text();
     expect(confirm).toContain('Replay one command?');
     expect(confirm).toContain('rebuilt from its stored webhook with today&#39;s mappers');
     expect(confirm).toContain('name="remap" value="1"');

@@ -34,7 +34,9 @@ function Group({ group, letters, csrf, index }: { group: ReasonGroup & { key: st
                 <th scope="col">Select</th>
                 <th scope="col">Command</th>
                 <th scope="col">Event</th>
-                <th scope="col" class="n">Attempts</th>
+                <th scope="col" class="n">
+                  Attempts
+                </th>
                 <th scope="col">Dead since</th>
                 <th scope="col">Replay</th>
               </tr>
@@ -102,8 +104,8 @@ export async function deadLettersPage(c: Context<ConsoleEnv>, deps: ConsoleDeps)
     <Layout title="Dead letters" csrf={c.get('csrf')} active="dead">
       <h1>Dead letters ({total})</h1>
       <p>
-        Commands the bridge gave up on: Dub refused them (a 4xx other than a refused key or a rate limit), or retries ran
-        out. Fix the cause, then replay; a confirmation page says what will be sent first.
+        Commands the bridge gave up on: Dub refused them (a 4xx other than a refused key or a rate limit), or retries ran out. Fix the cause, then replay; a
+        confirmation page says what will be sent first.
       </p>
       {total === 0 && <p role="status">None. Every command was delivered or is on its way.</p>}
       {withLetters.map(({ group, letters }, index) => (

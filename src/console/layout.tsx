@@ -26,7 +26,9 @@ export function Layout(props: { title: string; csrf?: string; active?: string; c
         <style>{raw(css)}</style>
       </head>
       <body>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         <header>
           <strong>dub-bridge</strong>
           {props.csrf !== undefined && (

@@ -22,8 +22,8 @@ function Delivery({ deps, pause }: { deps: ConsoleDeps; pause: Awaited<ReturnTyp
   if (deps.deliveryMode === 'dry_run') {
     return (
       <p class="note">
-        <strong>Dry run.</strong> DUB_API_KEY is not set: commands are recorded and logged but not sent (state "skipped").
-        Once a key is set, send them with a replay.
+        <strong>Dry run.</strong> DUB_API_KEY is not set: commands are recorded and logged but not sent (state "skipped"). Once a key is set, send them with a
+        replay.
       </p>
     );
   }
@@ -31,8 +31,8 @@ function Delivery({ deps, pause }: { deps: ConsoleDeps; pause: Awaited<ReturnTyp
     const key = pause.tenant ? `the dubApiKey of tenant ${pause.tenant}` : 'DUB_API_KEY';
     return (
       <p class="alert" role="status">
-        <strong>Paused.</strong> Dub refused the API key ({status.pausedReason ?? pause.reason}). Fix {key}; the bridge
-        probes Dub again by itself and sends what waited, in order.
+        <strong>Paused.</strong> Dub refused the API key ({status.pausedReason ?? pause.reason}). Fix {key}; the bridge probes Dub again by itself and sends
+        what waited, in order.
       </p>
     );
   }
@@ -56,7 +56,9 @@ function Counts({ rows, states, now }: { rows: StateCount[]; states: readonly st
                 <State state={s} />
               </th>
             ))}
-            <th scope="col" class="n">Oldest pending</th>
+            <th scope="col" class="n">
+              Oldest pending
+            </th>
           </tr>
         </thead>
         <tbody>

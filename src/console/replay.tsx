@@ -11,7 +11,9 @@ import { render } from './respond.js';
 const MAX_REPLAY = 1000;
 
 const idList = (values: unknown[]) =>
-  [...new Set(values.flatMap((v) => (typeof v === 'string' ? v.split(',') : [])).map(Number))].filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, MAX_REPLAY);
+  [...new Set(values.flatMap((v) => (typeof v === 'string' ? v.split(',') : [])).map(Number))]
+    .filter((n) => Number.isSafeInteger(n) && n > 0)
+    .slice(0, MAX_REPLAY);
 
 /** One line saying what a stored command sends to Dub (masked). */
 export function whatIsSent(row: CommandRow): string {

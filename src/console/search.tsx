@@ -127,8 +127,8 @@ export async function searchPage(c: Context<ConsoleEnv>, deps: ConsoleDeps) {
     <Layout title="Search" csrf={c.get('csrf')} active="search">
       <h1>Find an event</h1>
       <p>
-        Every field is optional. Values are matched exactly against what the bridge stored (webhook payloads only while
-        they are retained); emails match in any case.
+        Every field is optional. Values are matched exactly against what the bridge stored (webhook payloads only while they are retained); emails match in any
+        case.
       </p>
       <Form criteria={criteria} states={states} csrf={c.get('csrf')} />
       {rows && (

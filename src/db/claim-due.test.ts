@@ -7,7 +7,11 @@ let dispose: () => void;
 beforeEach(() => ({ store, dispose } = tempStore()));
 afterEach(() => dispose());
 
-const claimOf = (row: { id: number; attempts: number; leaseUntil: number | null }): Claim => ({ id: row.id, attempts: row.attempts, leaseUntil: row.leaseUntil });
+const claimOf = (row: { id: number; attempts: number; leaseUntil: number | null }): Claim => ({
+  id: row.id,
+  attempts: row.attempts,
+  leaseUntil: row.leaseUntil,
+});
 
 describe('claimDue and the claim token', () => {
   it('leases a row once; an expired lease can be taken again, and then only the new claim may mark it', async () => {
@@ -27,7 +31,7 @@ describe('claimDue and the claim token', () => {
     expect((await store.getOutbox(first!.id))?.state).toBe('delivered');
   });
 
-  it('holds a customer\'s sale while that customer\'s lead is pending', async () => {
+  it("holds a customer's sale while that customer's lead is pending", async () => {
     await seedRows(store, 'evt_sale', [{ idempotencyKey: 'sale:c1', kind: 'sale', customerKey: 'c1' }]);
     await seedRows(store, 'evt_lead', [{ idempotencyKey: 'lead:c1', kind: 'lead', customerKey: 'c1' }]);
     await seedRows(store, 'evt_other', [{ idempotencyKey: 'sale:c2', kind: 'sale', customerKey: 'c2' }]);
@@ -40,7 +44,7 @@ describe('claimDue and the claim token', () => {
     expect((await store.claimDue(2300, 10, 1000)).map((row) => row.idempotencyKey)).toEqual(['sale:c1']);
   });
 
-  it('another tenant\'s lead for the same customer id does not hold the sale', async () => {
+  it("another tenant's lead for the same customer id does not hold the sale", async () => {
     await seedRows(store, 'evt_lead', [{ idempotencyKey: 'acme:lead:c1', kind: 'lead', customerKey: 'c1', tenant: 'acme' }]);
     await seedRows(store, 'evt_sale', [{ idempotencyKey: 'sale:c1', kind: 'sale', customerKey: 'c1' }]);
     expect((await store.claimDue(2000, 10, 1000)).map((row) => row.idempotencyKey).sort()).toEqual(['acme:lead:c1', 'sale:c1']);

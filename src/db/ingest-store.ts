@@ -43,7 +43,11 @@ export function createIngestStore(db: AnySQLiteDatabase, atomic: AtomicRunner): 
   /** The event a duplicate repeats: same event key, or same content key. */
   const existing = async (source: string, eventKey: string, contentKey?: string | null) => {
     const sameKey = contentKey ? or(eq(inbox.eventKey, eventKey), eq(inbox.contentKey, contentKey)) : eq(inbox.eventKey, eventKey);
-    const [row] = await db.select({ id: inbox.id }).from(inbox).where(and(eq(inbox.source, source), sameKey)).limit(1);
+    const [row] = await db
+      .select({ id: inbox.id })
+      .from(inbox)
+      .where(and(eq(inbox.source, source), sameKey))
+      .limit(1);
     if (!row) throw new Error(`inbox row for ${source} ${eventKey} missing after insert`);
     return row.id;
   };

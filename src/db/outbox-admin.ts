@@ -9,8 +9,7 @@ import type { DeadLetter, NewOutboxRecord, OutboxFilter, Source, Store } from '.
  * reason or range selects and requeues up to a thousand ids at once. SQLite took them as a list.
  * An empty list matches nothing.
  */
-const inIds = (column: typeof outbox.id | typeof outbox.inboxId, ids: number[]) =>
-  sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+const inIds = (column: typeof outbox.id | typeof outbox.inboxId, ids: number[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /** The WHERE conditions of an outbox filter (shared by listing and requeueing). */
 export function outboxConditions(filter: OutboxFilter): SQL {
@@ -45,10 +44,7 @@ function ledgerUpsert(record: NewOutboxRecord, source: Source, rowMatch: SQL, at
   ];
 }
 
-type AdminMethods = Pick<
-  Store,
-  'listOutbox' | 'listDeadLetters' | 'findInboxByEvent' | 'replaceCommand' | 'addCommands'
->;
+type AdminMethods = Pick<Store, 'listOutbox' | 'listDeadLetters' | 'findInboxByEvent' | 'replaceCommand' | 'addCommands'>;
 
 /**
  * The operator side of the store: selecting rows for replay, rebuilding their commands, dead

@@ -34,7 +34,8 @@ export const recordStatements = {
 
   // A pending, unclaimed row with a lower rank is replaced (a provisional sale upgraded by the
   // checkout that carries the merchant's attribution); anything else keeps the first.
-  outbox: compiled(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, tenant, command, rank, state, attempts, created_at, next_attempt_at)
+  outbox:
+    compiled(sql`INSERT INTO ${outbox} (inbox_id, source, kind, idempotency_key, customer_key, tenant, command, rank, state, attempts, created_at, next_attempt_at)
       SELECT id, ${p('source')}, ${p('kind')}, ${p('idempotencyKey')}, ${p('customerKey')}, ${p('tenant')}, ${p('command')}, ${p('rank')}, 'pending', 0, ${p('receivedAt')}, ${p('dueAt')}
       FROM ${inbox} WHERE id = ${ownInbox}
       ON CONFLICT (idempotency_key) DO UPDATE SET

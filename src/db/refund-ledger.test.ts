@@ -15,7 +15,16 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'refund-ledger-'));
   ({ store, close } = openSqliteStore({ path: join(dir, 'db.sqlite'), migrationsFolder: migrationsFolder(), createDirectory: false }));
   await store.recordEvent({
-    inbox: { source: 'shopify', eventKey: 'shop:orders/paid:1', eventType: 'orders/paid', account: null, receivedAt: 1, payload: '{}', state: 'mapped', reason: null },
+    inbox: {
+      source: 'shopify',
+      eventKey: 'shop:orders/paid:1',
+      eventType: 'orders/paid',
+      account: null,
+      receivedAt: 1,
+      payload: '{}',
+      state: 'mapped',
+      reason: null,
+    },
     outbox: [
       {
         kind: 'sale',
@@ -68,7 +77,7 @@ test('one refund per sale is in flight, and a delta computed from a stale total 
   expect(await applications()).toEqual([['refund:a', 'sent', 'runner-a']]);
 });
 
-test('a sending refund is its runner\'s until its lease ends; only then may another runner take it over', async () => {
+test("a sending refund is its runner's until its lease ends; only then may another runner take it over", async () => {
   expect(await begin('refund:a', 0, 300, 'runner-a', 1_000)).toBe(true);
 
   // Another runner can neither take it nor settle it while the lease runs (its PATCH may be on the way).

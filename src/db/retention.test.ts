@@ -24,7 +24,11 @@ afterEach(() => {
   dispose();
 });
 
-const personal = (id: string) => JSON.stringify({ kind: 'lead', body: { clickId: 'cl_1', eventName: 'Sign up', customerExternalId: id, customerEmail: `${id}@example.com`, customerName: 'Ada Lovelace' } });
+const personal = (id: string) =>
+  JSON.stringify({
+    kind: 'lead',
+    body: { clickId: 'cl_1', eventName: 'Sign up', customerExternalId: id, customerEmail: `${id}@example.com`, customerName: 'Ada Lovelace' },
+  });
 
 /** One event `ageDays` old whose commands end in `states` (one command per state). */
 async function event(name: string, ageDays: number, states: string[], sale = false) {
@@ -39,7 +43,16 @@ async function event(name: string, ageDays: number, states: string[], sale = fal
     ...(sale && i === 0 ? { sale: { invoiceId: `inv_${name}`, amount: 1000, currency: 'usd', refs: { charge: `ch_${name}` } } } : {}),
   }));
   const recorded = await store.recordEvent({
-    inbox: { source: 'stripe', eventKey: `evt_${name}`, eventType: 'test', account: null, receivedAt, payload: `{"email":"${name}@example.com"}`, state: outbox.length ? 'mapped' : 'ignored', reason: null },
+    inbox: {
+      source: 'stripe',
+      eventKey: `evt_${name}`,
+      eventType: 'test',
+      account: null,
+      receivedAt,
+      payload: `{"email":"${name}@example.com"}`,
+      state: outbox.length ? 'mapped' : 'ignored',
+      reason: null,
+    },
     outbox,
     links: [],
   });
@@ -49,7 +62,11 @@ async function event(name: string, ageDays: number, states: string[], sale = fal
 
 const inboxRows = () => db.prepare('SELECT event_key AS key, payload IS NULL AS pruned FROM inbox ORDER BY id').all();
 const outboxRows = () =>
-  db.prepare(`SELECT idempotency_key AS key, state, scrubbed_at IS NOT NULL AS marked, json_type(command, '$.body.customerEmail') IS NULL AS scrubbed FROM outbox ORDER BY id`).all();
+  db
+    .prepare(
+      `SELECT idempotency_key AS key, state, scrubbed_at IS NOT NULL AS marked, json_type(command, '$.body.customerEmail') IS NULL AS scrubbed FROM outbox ORDER BY id`,
+    )
+    .all();
 
 describe('retention', () => {
   test('prunes payloads and personal fields past RETENTION_DAYS, deletes finished events past ROW_RETENTION_DAYS, keeps what is still at work or replayable', async () => {
@@ -105,8 +122,14 @@ describe('retention', () => {
       const query = dialect.sqlToQuery(build(NOW, 500));
       const plan = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...(query.params as unknown[])) as Array<{ detail: string }>;
       const details = plan.map((step) => step.detail);
-      expect(details.filter((d) => /^SCAN (inbox|outbox|i|o)\b/.test(d)), `${name}: ${details.join(' | ')}`).toEqual([]);
-      expect(details.some((d) => /^SEARCH /.test(d)), name).toBe(true);
+      expect(
+        details.filter((d) => /^SCAN (inbox|outbox|i|o)\b/.test(d)),
+        `${name}: ${details.join(' | ')}`,
+      ).toEqual([]);
+      expect(
+        details.some((d) => /^SEARCH /.test(d)),
+        name,
+      ).toBe(true);
     }
   });
 

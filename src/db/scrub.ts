@@ -37,7 +37,8 @@ export const commandHasPersonalData = sql.raw(
   `(${[...PERSONAL_PATHS.map((p) => `json_type(command, '${p}') IS NOT NULL`), ...CUSTOMER_ID_PATHS.map(isEmail)].join(' OR ')})`,
 );
 
-const text = (column: SQL | string | typeof inbox.payload, path: string) => sql`CAST(json_extract(${typeof column === 'string' ? sql.raw(column) : column}, ${path}) AS TEXT)`;
+const text = (column: SQL | string | typeof inbox.payload, path: string) =>
+  sql`CAST(json_extract(${typeof column === 'string' ? sql.raw(column) : column}, ${path}) AS TEXT)`;
 
 /**
  * Which stored events belong to the customer or shop of a compliance request, found with the
@@ -50,7 +51,9 @@ function matchingInbox(action: ComplianceAction): SQL {
   const customerOf = (column: string) =>
     sql.join(
       [
-        ...paths.customerIds.map(({ types, path }) => sql`(${sql.raw(column)}.event_type LIKE ${types} AND ${text(`${column}.payload`, path)} = ${action.customerId ?? ''})`),
+        ...paths.customerIds.map(
+          ({ types, path }) => sql`(${sql.raw(column)}.event_type LIKE ${types} AND ${text(`${column}.payload`, path)} = ${action.customerId ?? ''})`,
+        ),
         ...paths.emails.map((path) => sql`json_extract(${sql.raw(column)}.payload, ${path}) = ${action.email ?? ''}`),
       ],
       sql` OR `,
@@ -114,7 +117,11 @@ function matchingOutbox(action: ComplianceAction): SQL {
 const NOT_PENDING = outboxStates.filter((state) => state !== 'pending');
 /** States whose work is over: dead letters and dry runs are kept for `replay`, so are states added later. */
 const DONE: readonly OutboxState[] = ['delivered', 'not_attributed', 'skipped'];
-const inList = (states: readonly string[]) => sql.join(states.map((s) => sql`${s}`), sql`, `);
+const inList = (states: readonly string[]) =>
+  sql.join(
+    states.map((s) => sql`${s}`),
+    sql`, `,
+  );
 /** An inbox event retention may delete: every command of it (if any) is done. */
 const deletable = (before: number) =>
   sql`i.received_at <= ${before} AND NOT EXISTS (SELECT 1 FROM ${outbox} o WHERE o.inbox_id = i.id AND o.state NOT IN (${inList(DONE)}))`;

@@ -207,7 +207,10 @@ export interface BeginRefundInput {
  * signature (and a fake for a test needs only those methods).
  */
 /** Ingest: recording events, received and mapped (the webhook handler, the mapper). */
-export type IngestStore = Pick<Store, 'recordEvent' | 'recordReceived' | 'listReceived' | 'recordMapped' | 'resolveUnmapped' | 'findCustomerLink' | 'applyCompliance'>;
+export type IngestStore = Pick<
+  Store,
+  'recordEvent' | 'recordReceived' | 'listReceived' | 'recordMapped' | 'resolveUnmapped' | 'findCustomerLink' | 'applyCompliance'
+>;
 /** Delivery: leasing due rows and marking what Dub answered (the dispatcher). */
 export type DeliveryStore = Pick<Store, 'claimDue' | 'markDelivered' | 'markRetry' | 'markDead' | 'release'>;
 /** The refund ledger: sales and the refunds applied to them (the refund executor). */
@@ -217,5 +220,16 @@ export type RetentionStore = Pick<Store, 'applyCompliance' | 'prunePayloads' | '
 /** Operators: replay, remap, dead letters, health (the CLI, the console, /healthz). */
 export type AdminStore = Pick<
   Store,
-  'requeue' | 'listOutbox' | 'listDeadLetters' | 'findInboxByEvent' | 'replaceCommand' | 'addCommands' | 'resolveUnmapped' | 'stats' | 'getOutbox' | 'getInbox' | 'listOutboxForInbox' | 'ping'
+  | 'requeue'
+  | 'listOutbox'
+  | 'listDeadLetters'
+  | 'findInboxByEvent'
+  | 'replaceCommand'
+  | 'addCommands'
+  | 'resolveUnmapped'
+  | 'stats'
+  | 'getOutbox'
+  | 'getInbox'
+  | 'listOutboxForInbox'
+  | 'ping'
 >;

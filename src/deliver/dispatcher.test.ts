@@ -74,7 +74,10 @@ describe('dispatcher: 401/403 pause and the probe that resumes', () => {
   });
 
   it('pauses only the tenant whose key Dub refuses', async () => {
-    await seedRows(store, 'evt_a', [{ idempotencyKey: 'a1', tenant: 'acme' }, { idempotencyKey: 'a2', tenant: 'acme' }]);
+    await seedRows(store, 'evt_a', [
+      { idempotencyKey: 'a1', tenant: 'acme' },
+      { idempotencyKey: 'a2', tenant: 'acme' },
+    ]);
     await seedRows(store, 'evt_b', [{ idempotencyKey: 'b1' }, { idempotencyKey: 'b2' }]);
     const { d } = dispatcher(async (row) => (row.tenant === 'acme' ? refused : done('delivered', '{}')));
     await d.drain();
@@ -96,7 +99,7 @@ describe('dispatcher: shutdown', () => {
 });
 
 describe('dispatcher: outcomes', () => {
-  it('retries a 503 with backoff, dead-letters a 422 with Dub\'s message, and never throws at the caller', async () => {
+  it("retries a 503 with backoff, dead-letters a 422 with Dub's message, and never throws at the caller", async () => {
     await seedRows(store, 'evt_1', [{ idempotencyKey: 'retry' }, { idempotencyKey: 'dead' }, { idempotencyKey: 'boom' }]);
     const { d } = dispatcher(async (row) => {
       if (row.idempotencyKey === 'retry') return failed({ kind: 'http', status: 503, message: '503 unavailable', retryAfterMs: null });
@@ -114,7 +117,11 @@ describe('dispatcher: outcomes', () => {
 
 describe('dispatcher: claiming', () => {
   it('claims rows in batches: one query serves every idle worker', async () => {
-    await seedRows(store, 'evt_1', Array.from({ length: 9 }, (_, i) => ({ idempotencyKey: `k${i}` })));
+    await seedRows(
+      store,
+      'evt_1',
+      Array.from({ length: 9 }, (_, i) => ({ idempotencyKey: `k${i}` })),
+    );
     const claimDue = store.claimDue.bind(store);
     const claims: number[] = [];
     store.claimDue = async (...args) => {
@@ -134,8 +141,12 @@ describe('dispatcher: claiming', () => {
     expect(Math.max(...claims)).toBe(3);
   });
 
-  it('gives a key\'s claimed rows back unsent, due at its next slot, when the rate limit has none within the lease', async () => {
-    await seedRows(store, 'evt_1', Array.from({ length: 6 }, (_, i) => ({ idempotencyKey: `k${i}` })));
+  it("gives a key's claimed rows back unsent, due at its next slot, when the rate limit has none within the lease", async () => {
+    await seedRows(
+      store,
+      'evt_1',
+      Array.from({ length: 6 }, (_, i) => ({ idempotencyKey: `k${i}` })),
+    );
     // One call a second and a 5 s lease: slots at +0, +1 and +2 s fit in half the lease, +3 s does not.
     const { d } = dispatcher(async () => done('delivered', '{}'), { ratePerMinute: 60, concurrency: 4 });
     expect(await d.drain()).toMatchObject({ delivered: 3 });

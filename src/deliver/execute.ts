@@ -27,15 +27,11 @@ function withoutEmptyFields<T extends Record<string, unknown>>(body: T): Partial
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== undefined && value !== '')) as Partial<T>;
 }
 
-
 /**
  * Runs one stored command against Dub and says what happened. Never throws for Dub's answers or
  * transport failures: they become a DeliveryOutcome the dispatcher acts on.
  */
-export async function executeCommand(
-  row: Pick<OutboxRow, 'command' | 'idempotencyKey'>,
-  deps: ExecuteDeps,
-): Promise<DeliveryOutcome> {
+export async function executeCommand(row: Pick<OutboxRow, 'command' | 'idempotencyKey'>, deps: ExecuteDeps): Promise<DeliveryOutcome> {
   const parsed = dubCommand.safeParse(JSON.parse(row.command));
   if (!parsed.success) {
     return failed({ kind: 'invalid', message: `stored command is invalid: ${parsed.error.issues[0]?.message}` });

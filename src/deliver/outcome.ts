@@ -15,9 +15,7 @@ export type DeliveryFailure =
   | { kind: 'invalid'; message: string };
 
 /** The result of running one outbox command against Dub. */
-export type DeliveryOutcome =
-  | { ok: true; state: DeliveredState; summary: string }
-  | { ok: false; failure: DeliveryFailure };
+export type DeliveryOutcome = { ok: true; state: DeliveredState; summary: string } | { ok: false; failure: DeliveryFailure };
 
 export const done = (state: DeliveredState, summary: string): DeliveryOutcome => ({ ok: true, state, summary });
 export const failed = (failure: DeliveryFailure): DeliveryOutcome => ({ ok: false, failure });

@@ -19,7 +19,7 @@ describe('createRateLimiter', () => {
     expect(limiter.reserve(1000)).toEqual({ waitMs: 1000 });
   });
 
-  it('holds every slot until a 429\'s reset time', () => {
+  it("holds every slot until a 429's reset time", () => {
     const clock = 1_000_000;
     const limiter = createRateLimiter(6000, () => clock);
     limiter.holdUntil(clock + 5000);

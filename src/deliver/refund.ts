@@ -66,9 +66,7 @@ export async function executeRefund(body: RefundBody, refundKey: string, deps: E
   }
 
   const newTotal =
-    body.refundedTotal === undefined
-      ? sale.refundedSent + (body.refundedDelta ?? 0)
-      : inSaleBasis(body.refundedTotal, body.paymentAmount, sale.amount);
+    body.refundedTotal === undefined ? sale.refundedSent + (body.refundedDelta ?? 0) : inSaleBasis(body.refundedTotal, body.paymentAmount, sale.amount);
   const delta = newTotal - sale.refundedSent;
   if (delta <= 0) return skipped(sale, `refund already applied (${sale.refundedSent} ${sale.currency} units taken off so far)`);
 

@@ -47,7 +47,7 @@ describe('decide: which failures are retried, dead-lettered or pause delivery', 
     expect(decision).toEqual({ action: 'wait', delayMs: 9999 });
   });
 
-  it('a 429 waits for Dub\'s reset and never uses up the attempts, even on the last one', () => {
+  it("a 429 waits for Dub's reset and never uses up the attempts, even on the last one", () => {
     expect(decide(http(429, 42_000), 1, policy, top)).toEqual({ action: 'defer', delayMs: 42_000 });
     expect(decide(http(429, 42_000), policy.maxAttempts, policy, top)).toEqual({ action: 'defer', delayMs: 42_000 });
     // Without a reset time: a jittered wait up to the base delay.

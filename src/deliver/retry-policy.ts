@@ -39,12 +39,7 @@ const RETRYABLE_STATUS = new Set([408, 429]);
  * with full jitter; a server's Retry-After wins when it asks for longer. A 429 does not use up
  * an attempt: being throttled says nothing about the event, so a backlog never dead-letters on it.
  */
-export function decide(
-  failure: DeliveryFailure,
-  attempts: number,
-  policy: RetryPolicy,
-  random: () => number = Math.random,
-): RetryDecision {
+export function decide(failure: DeliveryFailure, attempts: number, policy: RetryPolicy, random: () => number = Math.random): RetryDecision {
   if (failure.kind === 'invalid') return { action: 'dead' };
   if (failure.kind === 'blocked') {
     return { action: 'wait', delayMs: Math.max(policy.baseBackoffMs, Math.floor(random() * backoffCeiling(attempts + 1, policy))) };

@@ -31,7 +31,7 @@ describe.each<[string, HttpTransport]>([
   const client = (overrides: { apiUrl?: string; timeoutMs?: number } = {}) =>
     createDubClient({ apiUrl: overrides.apiUrl ?? dub.url, apiKey: dub.apiKey, timeoutMs: overrides.timeoutMs ?? 2000, transport });
 
-  it('sends the JSON body with the key and reads Dub\'s answer', async () => {
+  it("sends the JSON body with the key and reads Dub's answer", async () => {
     dub.knowCustomer('user_1');
     const response = await client().trackSale(sale(`in_${name}_1`));
     expect(response.status).toBe(200);
@@ -41,7 +41,7 @@ describe.each<[string, HttpTransport]>([
     expect(request!.body).toEqual(sale(`in_${name}_1`));
   });
 
-  it('passes on an error status with Dub\'s body and its Retry-After', async () => {
+  it("passes on an error status with Dub's body and its Retry-After", async () => {
     const reset = Date.now() + 30_000;
     dub.fail('sale', { status: 429, body: { error: { code: 'rate_limit_exceeded', message: 'slow down' } }, headers: { 'retry-after': String(reset) } });
     const response = await client().trackSale(sale(`in_${name}_2`));

@@ -67,8 +67,7 @@ export function createDubClient(options: DubClientOptions) {
   return {
     trackLead: (body: LeadBody) => call('POST', '/track/lead', body),
     trackSale: (body: SaleBody) => call('POST', '/track/sale', body),
-    updateCustomer: (externalId: string, body: CustomerBody) =>
-      call('PATCH', `/customers/ext_${encodeURIComponent(externalId)}`, body),
+    updateCustomer: (externalId: string, body: CustomerBody) => call('PATCH', `/customers/ext_${encodeURIComponent(externalId)}`, body),
     listCommissions: (invoiceId: string) => call('GET', `/commissions?invoiceId=${encodeURIComponent(invoiceId)}`),
     updateCommission: (id: string, body: { status: 'refunded' } | { modifySaleAmount: number; currency: string }) =>
       call('PATCH', `/commissions/${encodeURIComponent(id)}`, body),

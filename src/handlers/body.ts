@@ -17,10 +17,8 @@ export interface BodyLimits {
 export const defaultBodyLimits: BodyLimits = { maxConcurrent: 128, deadlineMs: 10_000 };
 
 export const tooLarge = (maxBytes: number) => new BridgeError('payload_too_large', `body exceeds ${maxBytes} bytes (MAX_BODY_BYTES)`);
-export const tooSlow = (deadlineMs: number) =>
-  new BridgeError('request_timeout', `the body did not arrive within ${deadlineMs / 1000} s; send it in one go`);
-export const tooBusy = (maxConcurrent: number) =>
-  new BridgeError('server_busy', `${maxConcurrent} webhook bodies are being read already; retry shortly`);
+export const tooSlow = (deadlineMs: number) => new BridgeError('request_timeout', `the body did not arrive within ${deadlineMs / 1000} s; send it in one go`);
+export const tooBusy = (maxConcurrent: number) => new BridgeError('server_busy', `${maxConcurrent} webhook bodies are being read already; retry shortly`);
 
 /** A declared Content-Length over the limit is refused before a byte of the body is read. */
 export function checkDeclaredLength(declared: string | null | undefined, maxBytes: number): void {

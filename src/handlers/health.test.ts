@@ -68,7 +68,7 @@ describe('/healthz', () => {
     expect(logs.join('\n')).toContain('SQLITE_CORRUPT');
   });
 
-  test('delivery paused for a refused key answers 503 saying so, without the tenant or Dub\'s message', async () => {
+  test("delivery paused for a refused key answers 503 saying so, without the tenant or Dub's message", async () => {
     const status = { paused: true, pausedReason: 'tenant acme-eu: 401 unauthorized: Invalid API key dub_live_…', inFlight: 0 };
     const response = await routes({ status }).request('/healthz');
     expect(response.status).toBe(503);

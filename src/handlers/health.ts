@@ -116,7 +116,9 @@ export function healthRoutes(deps: HealthDeps) {
       },
       dub_bridge_oldest_pending_age_seconds: {
         help: 'Age in seconds of the oldest pending outbox row; 0 when none is pending.',
-        values: [[{}, counts.oldestPendingCreatedAt === null ? 0 : (deps.now() - counts.oldestPendingCreatedAt) / 1000]] as Array<[Record<string, string>, number]>,
+        values: [[{}, counts.oldestPendingCreatedAt === null ? 0 : (deps.now() - counts.oldestPendingCreatedAt) / 1000]] as Array<
+          [Record<string, string>, number]
+        >,
       },
     };
     return c.text(deps.metrics.render(gauges ?? {}), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

@@ -129,6 +129,8 @@ export interface ProviderDefinition<Event = any> {
  * Declares a provider with its callbacks typed from the contract; the literal `source` is kept
  * so the registry can derive its list of names.
  */
-export function defineProvider<E = any, const S extends string = string>(definition: ProviderDefinition<E> & { source: S }): ProviderDefinition<E> & { source: S } {
+export function defineProvider<E = any, const S extends string = string>(
+  definition: ProviderDefinition<E> & { source: S },
+): ProviderDefinition<E> & { source: S } {
   return definition;
 }

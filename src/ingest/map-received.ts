@@ -43,7 +43,10 @@ async function decide(row: InboxRow, deps: MapperDeps): Promise<Mapped> {
   const identity = { eventKey: row.eventKey, eventType: row.eventType, account: row.account };
   try {
     const settingsOf = (source: string) => deps.config.providers[source]?.settings ?? {};
-    const result = await mapEvent({ provider, json, identity, payload: row.payload ?? '', route: routeOf(tenant, deps.config) }, { store: deps.store, settingsOf });
+    const result = await mapEvent(
+      { provider, json, identity, payload: row.payload ?? '', route: routeOf(tenant, deps.config) },
+      { store: deps.store, settingsOf },
+    );
     return { ok: true, result };
   } catch (error) {
     // A schema the payload fails, or a mapper bug: kept with the reason instead of blocking the queue.
@@ -65,17 +68,32 @@ export function createMapper(deps: MapperDeps) {
   async function mapOne(row: InboxRow, report: MapReport): Promise<void> {
     const decided = await decide(row, deps);
     if (!decided.ok) {
-      const { applied } = await store.recordMapped(row, { inbox: { ...row, payload: row.payload ?? '', state: 'unmapped', reason: decided.reason }, outbox: [], links: [] });
+      const { applied } = await store.recordMapped(row, {
+        inbox: { ...row, payload: row.payload ?? '', state: 'unmapped', reason: decided.reason },
+        outbox: [],
+        links: [],
+      });
       if (!applied) return;
       report.unmapped++;
       metrics.unmapped({ source: row.source, type: row.eventType });
-      logger.warn({ inboxId: row.id, source: row.source, type: row.eventType, eventId: row.eventKey, reason: decided.reason }, 'event kept as unmapped: fix the mapping, then replay --remap');
+      logger.warn(
+        { inboxId: row.id, source: row.source, type: row.eventType, eventId: row.eventKey, reason: decided.reason },
+        'event kept as unmapped: fix the mapping, then replay --remap',
+      );
       return;
     }
     const { result } = decided;
     // Scrubbing first: it is idempotent, and a crash before the mapping commits maps (and scrubs) again.
     if (result.outcome === 'compliance') await store.applyCompliance(result.compliance, row.id, deps.now());
-    const received = { source: row.source, eventKey: row.eventKey, eventType: row.eventType, account: row.account, tenant: row.tenant, payload: row.payload ?? '', receivedAt: row.receivedAt };
+    const received = {
+      source: row.source,
+      eventKey: row.eventKey,
+      eventType: row.eventType,
+      account: row.account,
+      tenant: row.tenant,
+      payload: row.payload ?? '',
+      receivedAt: row.receivedAt,
+    };
     const { applied, queued } = await store.recordMapped(row, toRecord(received, result, deps.config.PROVISIONAL_SALE_HOLD_MS));
     if (!applied) return;
     report.mapped++;

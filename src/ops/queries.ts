@@ -52,18 +52,31 @@ export async function listEvents(db: AnySQLiteDatabase, filter: EventFilter): Pr
   if (filter.source) conditions.push(eq(inbox.source, filter.source));
   if (filter.state && eventStates.includes(filter.state)) conditions.push(sql`${inbox.state} = ${filter.state}`);
   else if (filter.state) {
-    const withState = db.select({ one: sql`1` }).from(outbox).where(and(eq(outbox.inboxId, inbox.id), sql`${outbox.state} = ${filter.state}`));
+    const withState = db
+      .select({ one: sql`1` })
+      .from(outbox)
+      .where(and(eq(outbox.inboxId, inbox.id), sql`${outbox.state} = ${filter.state}`));
     conditions.push(exists(withState));
   }
   if (filter.term?.trim()) conditions.push(termMatches(filter.term.trim()));
   if (filter.from !== undefined) conditions.push(gte(inbox.receivedAt, filter.from));
   if (filter.to !== undefined) conditions.push(lt(inbox.receivedAt, filter.to));
-  const events = await db.select(eventColumns).from(inbox).where(and(...conditions)).orderBy(desc(inbox.id)).limit(filter.limit);
+  const events = await db
+    .select(eventColumns)
+    .from(inbox)
+    .where(and(...conditions))
+    .orderBy(desc(inbox.id))
+    .limit(filter.limit);
   if (events.length === 0) return [];
   const commands = await db
     .select({ id: outbox.id, inboxId: outbox.inboxId, kind: outbox.kind, state: outbox.state })
     .from(outbox)
-    .where(inArray(outbox.inboxId, events.map((e) => e.id)))
+    .where(
+      inArray(
+        outbox.inboxId,
+        events.map((e) => e.id),
+      ),
+    )
     .orderBy(outbox.id);
   return events.map((event) => ({
     ...event,
@@ -93,7 +106,10 @@ export type TracedEvent = Omit<InboxRow, 'receipt' | 'tenant' | 'contentKey'>;
 
 /** One provider event from receipt to Dub: the inbox row (payload included) and every command made of it. */
 export async function eventTrace(db: AnySQLiteDatabase, inboxId: number): Promise<{ event: TracedEvent; commands: OutboxRow[] } | undefined> {
-  const [event] = await db.select({ ...eventColumns, payload: inbox.payload }).from(inbox).where(eq(inbox.id, inboxId));
+  const [event] = await db
+    .select({ ...eventColumns, payload: inbox.payload })
+    .from(inbox)
+    .where(eq(inbox.id, inboxId));
   if (!event) return undefined;
   const commands = await db.select().from(outbox).where(eq(outbox.inboxId, inboxId)).orderBy(asc(outbox.id));
   return { event, commands };
@@ -120,10 +136,7 @@ export async function deadLetterReasons(db: AnySQLiteDatabase): Promise<ReasonGr
 export type CommandRow = OutboxRow & { eventKey: string; eventType: string };
 
 /** Commands with their event, by ids or by dead-letter reason (`reason: null` = died without one); newest first. */
-export async function listCommands(
-  db: AnySQLiteDatabase,
-  select: { ids?: number[]; deadReason?: string | null; limit: number },
-): Promise<CommandRow[]> {
+export async function listCommands(db: AnySQLiteDatabase, select: { ids?: number[]; deadReason?: string | null; limit: number }): Promise<CommandRow[]> {
   const conditions: SQL[] = [];
   if (select.ids) conditions.push(inArray(outbox.id, select.ids.length ? select.ids : [-1]));
   if (select.deadReason !== undefined) {

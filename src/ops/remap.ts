@@ -19,20 +19,14 @@ export interface RemapDeps {
 export type RemapFailure = 'no_payload' | 'unparseable' | 'unknown_provider';
 
 /** A rebuilt event: its commands, and what today's mappers decided (for an event kept as unmapped). */
-export type Rebuilt =
-  | { ok: true; records: NewOutboxRecord[]; result: MapResult }
-  | { ok: false; reason: RemapFailure; detail?: string };
+export type Rebuilt = { ok: true; records: NewOutboxRecord[]; result: MapResult } | { ok: false; reason: RemapFailure; detail?: string };
 
 /**
  * Rebuilds the outbox records of a stored event from its raw payload with today's mappers, the
  * same records ingest would write now (same idempotency keys, so nothing is queued twice).
  * `tenant` is the tenant its existing rows belong to (null = DUB_API_KEY).
  */
-export async function rebuildRecords(
-  row: InboxRow,
-  tenant: string | null,
-  deps: RemapDeps,
-): Promise<Rebuilt> {
+export async function rebuildRecords(row: InboxRow, tenant: string | null, deps: RemapDeps): Promise<Rebuilt> {
   if (row.payload === null) return { ok: false, reason: 'no_payload' };
   // Never guess: a stored event of a provider this build does not serve is left alone.
   const provider = (deps.providers ?? registry).find((p) => p.source === row.source);
@@ -48,10 +42,21 @@ export async function rebuildRecords(
   const identity = { eventKey: row.eventKey, eventType: row.eventType, account: row.account };
   let result: MapResult;
   try {
-    result = await mapEvent({ provider, json, identity, payload: row.payload, route }, { store: deps.store, settingsOf: (s) => deps.config.providers[s]?.settings ?? {} });
+    result = await mapEvent(
+      { provider, json, identity, payload: row.payload, route },
+      { store: deps.store, settingsOf: (s) => deps.config.providers[s]?.settings ?? {} },
+    );
   } catch (error) {
     return { ok: false, reason: 'unparseable', detail: (error as Error).message };
   }
-  const received = { source: row.source, eventKey: row.eventKey, eventType: row.eventType, account: row.account, tenant, payload: row.payload, receivedAt: row.receivedAt };
+  const received = {
+    source: row.source,
+    eventKey: row.eventKey,
+    eventType: row.eventType,
+    account: row.account,
+    tenant,
+    payload: row.payload,
+    receivedAt: row.receivedAt,
+  };
   return { ok: true, records: toRecord(received, result, deps.config.PROVISIONAL_SALE_HOLD_MS).outbox, result };
 }

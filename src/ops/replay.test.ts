@@ -72,7 +72,7 @@ describe('replay: selecting rows', () => {
   });
 });
 
-describe('replay with remap: today\'s mappers on the stored raw event', () => {
+describe("replay with remap: today's mappers on the stored raw event", () => {
   it('uses a customer link learned after the event (the Stripe link lookup ingest does)', async () => {
     const renewal = JSON.parse(invoiceEvent('link', 1).body);
     renewal.data.object.customer = 'cus_link_1';

@@ -45,9 +45,7 @@ const FINISHED: OutboxState[] = ['dead', 'delivered', 'not_attributed', 'skipped
  */
 export async function replay(selector: ReplaySelector, options: ReplayOptions, deps: ReplayDeps): Promise<ReplayReport> {
   const report: ReplayReport = { matched: 0, requeued: 0, remapped: 0, added: 0, unchanged: 0, problems: [] };
-  const states = (options.states ?? (selector.by === 'ids' || selector.by === 'event' ? FINISHED : ['dead'])).filter(
-    (state) => state !== 'pending',
-  );
+  const states = (options.states ?? (selector.by === 'ids' || selector.by === 'event' ? FINISHED : ['dead'])).filter((state) => state !== 'pending');
   const { store } = deps;
   let rows: OutboxRow[];
   let eventInboxId: number | null = null;
@@ -93,7 +91,7 @@ async function remapGroup(inboxId: number, rows: OutboxRow[], addMissing: boolea
   const { store } = deps;
   const inbox = await store.getInbox(inboxId);
   const siblings = rows.length ? rows : await store.listOutbox({ inboxIds: [inboxId], states: ['pending', ...FINISHED] });
-    // The tenant the event was routed to, kept on its inbox row (older rows: their commands').
+  // The tenant the event was routed to, kept on its inbox row (older rows: their commands').
   const rebuilt = inbox ? await rebuildRecords(inbox, inbox.tenant ?? siblings[0]?.tenant ?? null, deps) : null;
   if (!rebuilt?.ok) {
     const why = !rebuilt
@@ -125,7 +123,9 @@ async function remapGroup(inboxId: number, rows: OutboxRow[], addMissing: boolea
       report.remapped++;
     } else {
       report.unchanged++;
-      report.problems.push(`outbox ${row.id}: ${result === 'conflict' ? `outbox row ${record.idempotencyKey} already carries the rebuilt command` : `is ${result}`}`);
+      report.problems.push(
+        `outbox ${row.id}: ${result === 'conflict' ? `outbox row ${record.idempotencyKey} already carries the rebuilt command` : `is ${result}`}`,
+      );
     }
   }
   if (addMissing && unused.length && inbox) report.added += await store.addCommands(inboxId, inbox.source, unused, deps.now());

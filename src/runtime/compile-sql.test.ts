@@ -18,8 +18,27 @@ function drizzleCompile(statement: SQL) {
 }
 
 const sale = (eventKey: string, invoiceId: string, customerKey: string): RecordEventInput => ({
-  inbox: { source: 'stripe', eventKey, eventType: 'checkout.session.completed', account: null, receivedAt: 1, payload: `{"k":"it's"}`, state: 'mapped', reason: null },
-  outbox: [{ kind: 'sale', idempotencyKey: `sale:${invoiceId}`, customerKey, command: '{}', rank: 1, dueAt: 1, sale: { invoiceId, amount: 5, currency: 'usd', refs: { paymentIntent: `pi_${invoiceId}` } } }],
+  inbox: {
+    source: 'stripe',
+    eventKey,
+    eventType: 'checkout.session.completed',
+    account: null,
+    receivedAt: 1,
+    payload: `{"k":"it's"}`,
+    state: 'mapped',
+    reason: null,
+  },
+  outbox: [
+    {
+      kind: 'sale',
+      idempotencyKey: `sale:${invoiceId}`,
+      customerKey,
+      command: '{}',
+      rank: 1,
+      dueAt: 1,
+      sale: { invoiceId, amount: 5, currency: 'usd', refs: { paymentIntent: `pi_${invoiceId}` } },
+    },
+  ],
   links: [{ source: 'stripe', providerCustomerId: `cus_${customerKey}`, externalId: customerKey }],
 });
 
@@ -36,11 +55,13 @@ async function storeQueries(): Promise<SQL[]> {
     return compile(statement);
   };
   const atomic = async (statements: Statement[]) =>
-    sqlite.transaction(() => statements.map((s) => {
-      const query = toQuery(s, dialect);
-      const { changes, lastInsertRowid } = sqlite.prepare(query.sql).run(...query.params);
-      return { changes, lastInsertRowid: Number(lastInsertRowid) };
-    }))();
+    sqlite.transaction(() =>
+      statements.map((s) => {
+        const query = toQuery(s, dialect);
+        const { changes, lastInsertRowid } = sqlite.prepare(query.sql).run(...query.params);
+        return { changes, lastInsertRowid: Number(lastInsertRowid) };
+      }),
+    )();
   const store = createDrizzleStore(db as unknown as AnySQLiteDatabase, atomic);
   await store.recordEvent(sale('evt_1', 'in_1', 'c1'));
   await store.recordEvent(sale('evt_1', 'in_1', 'c1'));

@@ -53,7 +53,10 @@ describe('createGroupCommit on a real SQLite file', () => {
   test('a failing write set fails alone: the others in its group are still committed', async () => {
     const results = await Promise.allSettled([
       write([{ id: 1, note: 'ok' }]),
-      write([{ id: 2, note: 'ok' }, { id: 3, note: null }]),
+      write([
+        { id: 2, note: 'ok' },
+        { id: 3, note: null },
+      ]),
       write([{ id: 4, note: 'ok' }]),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -166,7 +169,17 @@ describe('the SQLite store records concurrent webhooks with group commit', () =>
 
   const event = (eventKey: string, invoiceId: string): RecordEventInput => ({
     inbox: { source: 'stripe', eventKey, eventType: 'checkout.session.completed', account: null, receivedAt: 1, payload: '{}', state: 'mapped', reason: null },
-    outbox: [{ kind: 'sale', idempotencyKey: `sale:stripe:${invoiceId}`, customerKey: 'c', command: '{}', rank: 1, dueAt: 1, sale: { invoiceId, amount: 100, currency: 'usd', refs: {} } }],
+    outbox: [
+      {
+        kind: 'sale',
+        idempotencyKey: `sale:stripe:${invoiceId}`,
+        customerKey: 'c',
+        command: '{}',
+        rank: 1,
+        dueAt: 1,
+        sale: { invoiceId, amount: 100, currency: 'usd', refs: {} },
+      },
+    ],
     links: [],
   });
 

@@ -66,7 +66,10 @@ export function createGroupCommit<T, R = void>(commit: (batch: T[]) => R[] | voi
       settle(syncError);
       if (waiting.length) flush();
     };
-    options.durable().then(() => synced(), (error: unknown) => synced(error ?? new Error('fsync failed')));
+    options.durable().then(
+      () => synced(),
+      (error: unknown) => synced(error ?? new Error('fsync failed')),
+    );
   }
 
   return (item: T): Promise<R> =>

@@ -27,9 +27,7 @@ export class StartupError extends Error {
 function listen(server: ServerType, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new StartupError(`PORT: ${port} is already in use`) : error),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new StartupError(`PORT: ${port} is already in use`) : error));
   });
 }
 
@@ -86,7 +84,8 @@ export async function startNodeBridge(
       const report = await runRetention(store, { retentionDays: config.RETENTION_DAYS, rowRetentionDays: config.ROW_RETENTION_DAYS, now: Date.now() });
       const { payloads, commands, deletedInbox, deletedOutbox } = report;
       if (payloads + commands > 0) logger.info({ payloads, commands, retentionDays: config.RETENTION_DAYS }, 'retention: personal data pruned');
-      if (deletedInbox + deletedOutbox > 0) logger.info({ deletedInbox, deletedOutbox, rowRetentionDays: config.ROW_RETENTION_DAYS }, 'retention: finished rows deleted');
+      if (deletedInbox + deletedOutbox > 0)
+        logger.info({ deletedInbox, deletedOutbox, rowRetentionDays: config.ROW_RETENTION_DAYS }, 'retention: finished rows deleted');
     } catch (error) {
       logger.error({ error: (error as Error).message }, 'retention pruning failed');
     }
@@ -108,10 +107,7 @@ export async function startNodeBridge(
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info(
-    { port, database: config.DATABASE_PATH, dubApiUrl: config.DUB_API_URL, dryRun: !config.DUB_API_KEY && config.DRY_RUN },
-    'dub-bridge listening',
-  );
+  logger.info({ port, database: config.DATABASE_PATH, dubApiUrl: config.DUB_API_URL, dryRun: !config.DUB_API_KEY && config.DRY_RUN }, 'dub-bridge listening');
   const migrated = readMigrationState(resolve(config.DATABASE_PATH));
   const tenantSecrets = Object.fromEntries(
     providers.map((p) => [p.source, tenantsOf(config).filter((t) => (tenantProvider(t, p)?.secrets.length ?? 0) > 0).length]),

@@ -76,7 +76,16 @@ export function createDurableKeyGates(options: DurableGatesOptions): DurableKeyG
 
   async function refresh(age = maxAgeMs): Promise<void> {
     const stale = options.keys.filter((key) => (known.get(key)?.at ?? -Infinity) <= now() - age);
-    await Promise.all(stale.map((key) => tryCall(key, { op: 'state' }, () => undefined, () => undefined)));
+    await Promise.all(
+      stale.map((key) =>
+        tryCall(
+          key,
+          { op: 'state' },
+          () => undefined,
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   return {
@@ -91,7 +100,13 @@ export function createDurableKeyGates(options: DurableGatesOptions): DurableKeyG
             (reply): Slot => (reply.booked ? { waitMs: reply.waitMs ?? 0 } : { notBefore: now() + (reply.waitMs ?? 0) }),
             (): Slot => ({ notBefore: now() + 1_000 }),
           ),
-        holdUntil: (time: number) => tryCall(key, { op: 'hold', forMs: Math.max(0, time - now()) }, () => undefined, () => undefined),
+        holdUntil: (time: number) =>
+          tryCall(
+            key,
+            { op: 'hold', forMs: Math.max(0, time - now()) },
+            () => undefined,
+            () => undefined,
+          ),
       };
     },
 
@@ -109,7 +124,12 @@ export function createDurableKeyGates(options: DurableGatesOptions): DurableKeyG
       ),
 
     probeInconclusive: (key: string, retryNow = false) =>
-      tryCall(key, { op: 'probe-done', retryNow, pauseProbeMs: options.pauseProbeMs }, () => undefined, () => undefined),
+      tryCall(
+        key,
+        { op: 'probe-done', retryNow, pauseProbeMs: options.pauseProbeMs },
+        () => undefined,
+        () => undefined,
+      ),
 
     pause: (key: string, reason: string) =>
       tryCall(

@@ -49,7 +49,10 @@ export function workerOutbox(db: AnySQLiteDatabase) {
               or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
               or(eq(outbox.kind, 'lead'), isNull(outbox.customerKey), sql`NOT EXISTS ${leadPending}`),
               skipTenants.length
-                ? sql`coalesce(${outbox.tenant}, '') NOT IN (${sql.join(skipTenants.map((t) => sql`${t ?? ''}`), sql`, `)})`
+                ? sql`coalesce(${outbox.tenant}, '') NOT IN (${sql.join(
+                    skipTenants.map((t) => sql`${t ?? ''}`),
+                    sql`, `,
+                  )})`
                 : undefined,
             ),
           )

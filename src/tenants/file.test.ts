@@ -34,7 +34,12 @@ describe('parseTenantsFile', () => {
     [{ tenants: [{ ...north, dubApiKeys: 'x' }] }, 'tenants.0: Unrecognized key: "dubApiKeys"'],
     [{ tenants: [north, { ...north, id: 'south' }] }, 'tenants.1.shopify.shops.0: north-goods.myshopify.com is already used by tenant north'],
     [
-      { tenants: [{ ...north, stripe: { accounts: ['acct_1A'] } }, { id: 'south', dubApiKey: 'k', stripe: { accounts: ['acct_1A'] } }] },
+      {
+        tenants: [
+          { ...north, stripe: { accounts: ['acct_1A'] } },
+          { id: 'south', dubApiKey: 'k', stripe: { accounts: ['acct_1A'] } },
+        ],
+      },
       'tenants.1.stripe.accounts.0: acct_1A is already used by tenant north',
     ],
   ])('names the bad field: %j', (file, problem) => {
@@ -66,7 +71,9 @@ describe('parseConfig with TENANTS_FILE', () => {
 
   it('stops with one line naming the variable, the file and the field', () => {
     expect(() => parseConfig({ TENANTS_FILE: '/etc/dub-bridge/tenants.json' }, readFile)).toThrow(
-      new ConfigError('invalid configuration: TENANTS_FILE (/etc/dub-bridge/tenants.json): tenants.0.shopify.apiSecret: too short for a Shopify client secret or notification key (32 characters or more)'),
+      new ConfigError(
+        'invalid configuration: TENANTS_FILE (/etc/dub-bridge/tenants.json): tenants.0.shopify.apiSecret: too short for a Shopify client secret or notification key (32 characters or more)',
+      ),
     );
   });
 
@@ -77,9 +84,11 @@ describe('parseConfig with TENANTS_FILE', () => {
   });
 
   it('without TENANTS_FILE the config has no tenants and reads no file', () => {
-    expect(parseConfig({}, () => {
-      throw new Error('must not read');
-    }).tenants).toBeUndefined();
+    expect(
+      parseConfig({}, () => {
+        throw new Error('must not read');
+      }).tenants,
+    ).toBeUndefined();
   });
 });
 

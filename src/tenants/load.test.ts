@@ -26,7 +26,9 @@ describe('parseConfig with TENANTS_JSON', () => {
 
   it('names TENANTS_JSON and the bad field, with the same problems as the file', () => {
     const bad = JSON.stringify({ tenants: [{ ...north, stripe: { webhookSecret: 'sk_test_oops' } }] });
-    expect(problemOf({ ...base, TENANTS_JSON: bad })).toBe('invalid configuration: TENANTS_JSON: tenants.0.stripe.webhookSecret: each secret must start with whsec_');
+    expect(problemOf({ ...base, TENANTS_JSON: bad })).toBe(
+      'invalid configuration: TENANTS_JSON: tenants.0.stripe.webhookSecret: each secret must start with whsec_',
+    );
     expect(problemOf({ ...base, TENANTS_FILE: '/etc/tenants.json' }, () => bad)).toBe(
       'invalid configuration: TENANTS_FILE (/etc/tenants.json): tenants.0.stripe.webhookSecret: each secret must start with whsec_',
     );

@@ -40,8 +40,7 @@ export function createProviderRouter(provider: ProviderDefinition, config: Confi
   const byId = new Map(tenants.map((t) => [t.tenant.id, t]));
   const route = (tenant: Tenant | null) => routeOf(tenant, config);
 
-  const notConfigured = () =>
-    new BridgeError('source_not_configured', `${label} webhooks are not configured: set ${secretVariable} (${provider.secretHint})`);
+  const notConfigured = () => new BridgeError('source_not_configured', `${label} webhooks are not configured: set ${secretVariable} (${provider.secretHint})`);
   const unknownAccount = (account: string) => new BridgeError('unknown_tenant', `no tenant in TENANTS_FILE lists ${label} account ${clip(account)}`);
 
   /** A provider whose account is in a header: that tenant's secrets (or the env's), before the body. */
@@ -64,7 +63,10 @@ export function createProviderRouter(provider: ProviderDefinition, config: Confi
         const entry = byId.get(pathTenant);
         if (entry?.verify) return { verify: entry.verify, route: route(entry.tenant) };
         if (entry || tenantsOf(config).some((t) => t.id === pathTenant)) {
-          throw new BridgeError('source_not_configured', `tenant ${pathTenant} has no ${source} secret in TENANTS_FILE, which /webhooks/${source}/${pathTenant} needs`);
+          throw new BridgeError(
+            'source_not_configured',
+            `tenant ${pathTenant} has no ${source} secret in TENANTS_FILE, which /webhooks/${source}/${pathTenant} needs`,
+          );
         }
         throw new BridgeError('unknown_tenant', `no tenant ${clip(pathTenant)} in TENANTS_FILE`);
       }
@@ -79,7 +81,10 @@ export function createProviderRouter(provider: ProviderDefinition, config: Confi
       const signedByEnv = envSecrets.includes(secret);
       if (entry) {
         if (signedByEnv || entry.secrets.includes(secret)) return route(entry.tenant);
-        throw new BridgeError('invalid_signature', `event of ${label} account ${account} is signed with a secret that is neither tenant ${entry.tenant.id}'s nor ${secretVariable}`);
+        throw new BridgeError(
+          'invalid_signature',
+          `event of ${label} account ${account} is signed with a secret that is neither tenant ${entry.tenant.id}'s nor ${secretVariable}`,
+        );
       }
       if (account && tenants.length > 0 && rejectsUnlisted(config)) throw unknownAccount(account);
       if (signedByEnv) return route(null);

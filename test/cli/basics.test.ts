@@ -9,9 +9,23 @@ const dir = mkdtempSync(join(tmpdir(), 'dub-bridge-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const commands = [
-  [], ['serve'], ['migrate'], ['register'], ['register', 'stripe'], ['register', 'shopify'], ['unregister'],
-  ['unregister', 'stripe'], ['unregister', 'shopify'], ['status'], ['events'], ['events', 'list'], ['events', 'show'],
-  ['replay'], ['doctor'], ['trigger'], ['tail'],
+  [],
+  ['serve'],
+  ['migrate'],
+  ['register'],
+  ['register', 'stripe'],
+  ['register', 'shopify'],
+  ['unregister'],
+  ['unregister', 'stripe'],
+  ['unregister', 'shopify'],
+  ['status'],
+  ['events'],
+  ['events', 'list'],
+  ['events', 'show'],
+  ['replay'],
+  ['doctor'],
+  ['trigger'],
+  ['tail'],
 ];
 
 describe('--help', () => {

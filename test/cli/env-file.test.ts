@@ -38,7 +38,9 @@ describe('the CLI', () => {
     expect(run.stdout).toMatch(/^ok\s+stripe: STRIPE_WEBHOOK_SECRET set \(1 secret\)$/m);
     expect(run.stdout).toMatch(/^warn\s+dub: DRY RUN \(DRY_RUN=1, no DUB_API_KEY\)/m);
     expect(run.stdout).toMatch(/^warn\s+database: .*bridge\.sqlite does not exist yet; npm start \(or "dub-bridge migrate"\) creates it$/m);
-    expect(run.stdout).toMatch(/^info\s+not configured \(their routes answer 503 until set\): shopify \(SHOPIFY_API_SECRET\), paddle \(PADDLE_WEBHOOK_SECRET\)/m);
+    expect(run.stdout).toMatch(
+      /^info\s+not configured \(their routes answer 503 until set\): shopify \(SHOPIFY_API_SECRET\), paddle \(PADDLE_WEBHOOK_SECRET\)/m,
+    );
     expect(run.code).toBe(0);
   });
 
@@ -49,7 +51,9 @@ describe('the CLI', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^ok\s+config: environment is valid; loaded /m);
     expect(run.stdout).toMatch(/^fail\s+dub: no key: DUB_API_KEY is not set/m);
-    expect(run.stdout).toMatch(/^fail\s+secrets: no payment processor is configured, so every webhook is refused; set the variable of yours: STRIPE_WEBHOOK_SECRET \(stripe\), SHOPIFY_API_SECRET \(shopify\)/m);
+    expect(run.stdout).toMatch(
+      /^fail\s+secrets: no payment processor is configured, so every webhook is refused; set the variable of yours: STRIPE_WEBHOOK_SECRET \(stripe\), SHOPIFY_API_SECRET \(shopify\)/m,
+    );
   });
 
   test('DUB_BRIDGE_ENV_FILE=off skips the file; a missing named file is a configuration error', async () => {
@@ -66,22 +70,36 @@ describe('the CLI', () => {
 describe('npm start (src/runtime/node.ts)', () => {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const start = (cwd: string, env: Record<string, string>) =>
-    spawn(process.execPath, ['--import', tsx, join(root, 'src/runtime/node.ts')], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    spawn(process.execPath, ['--import', tsx, join(root, 'src/runtime/node.ts')], {
+      cwd,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
 
   test('takes its secret from ./.env, keeps variables the environment sets, logs both, and warns about a misspelt variable', async () => {
-    const cwd = project(`PORT=0\nSTRIPE_WEBHOOK_SECRET=${STRIPE_SECRET}\nDATABASE_PATH=./bridge.sqlite\nTEST_EVENTS=skip\nDRY_RUN=1\nSHOPIFY_API_SECRETS=shpss_typo\n`);
+    const cwd = project(
+      `PORT=0\nSTRIPE_WEBHOOK_SECRET=${STRIPE_SECRET}\nDATABASE_PATH=./bridge.sqlite\nTEST_EVENTS=skip\nDRY_RUN=1\nSHOPIFY_API_SECRETS=shpss_typo\n`,
+    );
     const child = start(cwd, { TEST_EVENTS: 'forward' });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      const logs = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      const logs = () =>
+        stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line));
       const listening = await eventually(() => logs().find((l) => l.msg === 'dub-bridge listening'), 20_000);
       const loaded = await eventually(() => logs().find((l) => typeof l.envFile === 'string'));
       expect(loaded).toMatchObject({ level: 'info', envFile: join(cwd, '.env'), keptFromEnvironment: ['TEST_EVENTS'] });
       expect([...loaded.set].sort()).toEqual(['DATABASE_PATH', 'DRY_RUN', 'PORT', 'SHOPIFY_API_SECRETS', 'STRIPE_WEBHOOK_SECRET']);
       const hint = await eventually(() => logs().find((l) => l.variable === 'SHOPIFY_API_SECRETS'));
-      expect(hint).toMatchObject({ level: 'warn', suggestion: 'SHOPIFY_API_SECRET', msg: 'SHOPIFY_API_SECRETS is not read by dub-bridge; did you mean SHOPIFY_API_SECRET?' });
+      expect(hint).toMatchObject({
+        level: 'warn',
+        suggestion: 'SHOPIFY_API_SECRET',
+        msg: 'SHOPIFY_API_SECRETS is not read by dub-bridge; did you mean SHOPIFY_API_SECRET?',
+      });
       expect(loaded.msg).toContain("kept the environment's own TEST_EVENTS (the environment wins over the file)");
       expect(JSON.stringify(logs())).not.toContain(STRIPE_SECRET);
 

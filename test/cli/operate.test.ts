@@ -40,7 +40,14 @@ beforeAll(async () => {
   dub.fail('sale', { status: 422, body: { error: { code: 'unprocessable_entity', message: 'invoiceId belongs to another customer' } } });
   expect((await bridge.postShopify(order, { topic: 'orders/paid', eventId: SHOPIFY_EVENT_ID })).status).toBe(200);
   await eventually(() => stateOf('sale', `%${SHOPIFY_EVENT_ID}`)?.state === 'dead');
-  const unhandled = { id: 'evt_cli_unhandled_1', object: 'event', type: 'payment_intent.created', livemode: false, created: 1767225600, data: { object: { id: 'pi_1' } } };
+  const unhandled = {
+    id: 'evt_cli_unhandled_1',
+    object: 'event',
+    type: 'payment_intent.created',
+    livemode: false,
+    created: 1767225600,
+    data: { object: { id: 'pi_1' } },
+  };
   expect((await bridge.postStripe(unhandled)).status).toBe(200);
 });
 afterAll(async () => {
@@ -49,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('status', () => {
-  test('shows counts, the dead letter with Dub\'s reason, and that delivery runs', async () => {
+  test("shows counts, the dead letter with Dub's reason, and that delivery runs", async () => {
     const run = await cli(['status']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/events\s+3/);
@@ -60,7 +67,9 @@ describe('status', () => {
 
     const json = JSON.parse((await cli(['status', '--json'])).stdout);
     expect(json).toMatchObject({ events: 3, commands: { dead: 1, pending: 0 }, delivery: { status: 'running' }, oldestPendingAgeSeconds: null });
-    expect(json.deadLetters).toEqual([expect.objectContaining({ source: 'shopify', kind: 'sale', eventType: 'orders/paid', lastError: expect.stringContaining('422') })]);
+    expect(json.deadLetters).toEqual([
+      expect.objectContaining({ source: 'shopify', kind: 'sale', eventType: 'orders/paid', lastError: expect.stringContaining('422') }),
+    ]);
   });
 });
 
@@ -154,11 +163,17 @@ describe('replay', () => {
     expect(JSON.parse((await cli(['status', '--json'])).stdout).commands.dead).toBe(0);
   });
 
-  test('--remap rebuilds an event\'s commands from its stored webhook; an unknown event fails', async () => {
+  test("--remap rebuilds an event's commands from its stored webhook; an unknown event fails", async () => {
     const salesBefore = dub.calls('POST', '/track/sale').length;
     const run = await cli(['replay', '--event', checkout.id, '--remap', '--wait', '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ matched: 1, requeued: 1, remapped: 1, problems: [], finished: { states: { delivered: 1 }, timedOut: false } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      matched: 1,
+      requeued: 1,
+      remapped: 1,
+      problems: [],
+      finished: { states: { delivered: 1 }, timedOut: false },
+    });
     expect(dub.calls('POST', '/track/sale')).toHaveLength(salesBefore + 1);
     expect(dub.calls('POST', '/track/sale').at(-1)!.body.invoiceId).toBe(dub.calls('POST', '/track/sale')[0]!.body.invoiceId);
 

@@ -58,7 +58,13 @@ describe('masking', () => {
   test('names, emails, phones and avatars are masked; event names and ids stay readable', () => {
     const masked = maskPersonalData({
       kind: 'lead',
-      body: { eventName: 'Sign up', customerName: 'Ada Lovelace', customerEmail: 'ada@example.com', customerAvatar: 'https://x/a.png', customerExternalId: 'user_1' },
+      body: {
+        eventName: 'Sign up',
+        customerName: 'Ada Lovelace',
+        customerEmail: 'ada@example.com',
+        customerAvatar: 'https://x/a.png',
+        customerExternalId: 'user_1',
+      },
       customer: { first_name: 'Jane', phone: '+1 555 0100', note: 'reach me at jane@example.org' },
       line_items: [{ name: 'Blue mug', quantity: 2 }],
     });

@@ -63,7 +63,14 @@ describe('register lemonsqueezy', () => {
     expect(writes[0]!.body.data.attributes).not.toHaveProperty('secret');
     expect(sorted(writes[0]!.body.data.attributes.events)).toEqual(sorted(handledLemonSqueezyEventTypes));
     expect(ls.webhooks.get(old.id)!.secret).toBe('kept-by-lemon-squeezy');
-    expect(JSON.parse(run.stdout)).toMatchObject({ provider: 'lemonsqueezy', action: 'updated', id: old.id, store: LEMONSQUEEZY_STORE, testMode: true, secret: null });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      provider: 'lemonsqueezy',
+      action: 'updated',
+      id: old.id,
+      store: LEMONSQUEEZY_STORE,
+      testMode: true,
+      secret: null,
+    });
   });
 
   test('--store is required (2); a key Lemon Squeezy refuses (401) names LEMONSQUEEZY_API_KEY (1); no key is 78', async () => {

@@ -12,7 +12,11 @@ describe('every provider in the registry', () => {
   test('has a register and an unregister subcommand', () => {
     const ctx = { env: {}, out: {}, err: {}, now: Date.now, readStdin: async () => '', setExitCode() {} } as unknown as CliContext;
     const program = buildProgram(ctx, 'test');
-    const names = (command: string) => program.commands.find((c) => c.name() === command)!.commands.map((c) => c.name()).sort();
+    const names = (command: string) =>
+      program.commands
+        .find((c) => c.name() === command)!
+        .commands.map((c) => c.name())
+        .sort();
     const sources = providers.map((p) => p.source).sort();
     expect(names('register')).toEqual(sources);
     expect(names('unregister')).toEqual(sources);

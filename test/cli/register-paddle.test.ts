@@ -58,7 +58,15 @@ describe('register paddle', () => {
     expect(sorted(writes[0]!.body.subscribed_events)).toEqual(sorted(handledPaddleEventTypes));
     expect(paddle.destinations.size).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ provider: 'paddle', action: 'updated', id: old.id, url: WEBHOOK_URL, active: true, secret: null, secretVariable: 'PADDLE_WEBHOOK_SECRET' });
+    expect(report).toMatchObject({
+      provider: 'paddle',
+      action: 'updated',
+      id: old.id,
+      url: WEBHOOK_URL,
+      active: true,
+      secret: null,
+      secretVariable: 'PADDLE_WEBHOOK_SECRET',
+    });
     expect(sorted(report.events)).toEqual(sorted(handledPaddleEventTypes));
   });
 
@@ -92,7 +100,11 @@ describe('unregister paddle', () => {
   test('deletes the destination at the URL (key from standard input) and leaves others; a second run has nothing to do', async () => {
     await runCli(['register', 'paddle', '--url', PUBLIC_URL], env());
     const other = paddle.add({ destination: 'https://crm.example.com/paddle', events: ['subscription.created'] });
-    const run = await runCli(['unregister', 'paddle', '--url', PUBLIC_URL, '--api-key-stdin'], { PADDLE_API_BASE: paddle.url }, { input: `${paddle.apiKey}\n` });
+    const run = await runCli(
+      ['unregister', 'paddle', '--url', PUBLIC_URL, '--api-key-stdin'],
+      { PADDLE_API_BASE: paddle.url },
+      { input: `${paddle.apiKey}\n` },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^deleted Paddle notification destination ntfset_\w+ -> https:\/\/bridge\.example\.com\/webhooks\/paddle$/m);
     expect([...paddle.destinations.keys()]).toEqual([other.id]);

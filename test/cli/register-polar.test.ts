@@ -54,7 +54,15 @@ describe('register polar', () => {
     expect(writes).toHaveLength(1);
     expect(writes[0]).toMatchObject({ method: 'PATCH', path: `/v1/webhooks/endpoints/${old.id}`, body: { format: 'raw', enabled: true } });
     expect(sorted(writes[0]!.body.events)).toEqual(sorted(handledPolarEventTypes));
-    expect(JSON.parse(run.stdout)).toMatchObject({ provider: 'polar', action: 'updated', id: old.id, url: WEBHOOK_URL, enabled: true, format: 'raw', secret: null });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      provider: 'polar',
+      action: 'updated',
+      id: old.id,
+      url: WEBHOOK_URL,
+      enabled: true,
+      format: 'raw',
+      secret: null,
+    });
     expect(polar.endpoints.size).toBe(1);
   });
 
@@ -102,7 +110,11 @@ describe('unregister polar', () => {
   test('deletes the endpoint at the URL and leaves the others', async () => {
     await runCli(['register', 'polar', '--url', PUBLIC_URL], env());
     const other = polar.add({ url: 'https://crm.example.com/polar', events: ['order.paid'] });
-    const run = await runCli(['unregister', 'polar', '--url', PUBLIC_URL, '--access-token-stdin', '--json'], { POLAR_API_BASE: polar.url }, { input: polar.token });
+    const run = await runCli(
+      ['unregister', 'polar', '--url', PUBLIC_URL, '--access-token-stdin', '--json'],
+      { POLAR_API_BASE: polar.url },
+      { input: polar.token },
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ provider: 'polar', url: WEBHOOK_URL, deleted: [expect.any(String)] });
     expect([...polar.endpoints.keys()]).toEqual([other.id]);

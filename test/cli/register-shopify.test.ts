@@ -65,7 +65,11 @@ describe('register shopify', () => {
     expect(run.code).toBe(0);
     const updates = mutations().filter((c) => c.operation === 'update');
     expect(updates).toEqual([expect.objectContaining({ variables: { id: moved.id, webhookSubscription: { callbackUrl: CALLBACK, format: 'JSON' } } })]);
-    expect(mutations().filter((c) => c.operation === 'create').map((c) => c.variables.topic)).not.toContain('ORDERS_PAID');
+    expect(
+      mutations()
+        .filter((c) => c.operation === 'create')
+        .map((c) => c.variables.topic),
+    ).not.toContain('ORDERS_PAID');
     expect(shop.subscriptions.get(unrelated.id)?.callbackUrl).toBe('https://analytics.example.com/shopify/orders');
     expect(run.stdout).toMatch(/updated\s+orders\/paid/);
   });

@@ -41,8 +41,17 @@ describe('register stripe', () => {
 
   test('an endpoint already at the URL with other events (or disabled) is updated, not duplicated', async () => {
     stripe.endpoints.set('we_old', {
-      id: 'we_old', object: 'webhook_endpoint', url: WEBHOOK_URL, enabled_events: ['invoice.paid', 'payment_intent.created'],
-      description: null, status: 'disabled', livemode: true, api_version: null, application: null, created: 1, metadata: {},
+      id: 'we_old',
+      object: 'webhook_endpoint',
+      url: WEBHOOK_URL,
+      enabled_events: ['invoice.paid', 'payment_intent.created'],
+      description: null,
+      status: 'disabled',
+      livemode: true,
+      api_version: null,
+      application: null,
+      created: 1,
+      metadata: {},
     });
     const run = await runCli(['register', 'stripe', '--url', `${PUBLIC_URL}/`, '--json'], env());
     expect(run.code).toBe(0);
@@ -96,10 +105,23 @@ describe('unregister stripe', () => {
   test('deletes the endpoint at the URL and leaves others alone; a second run has nothing to do', async () => {
     await runCli(['register', 'stripe', '--url', PUBLIC_URL], env());
     stripe.endpoints.set('we_other', {
-      id: 'we_other', object: 'webhook_endpoint', url: 'https://other.example.com/hooks', enabled_events: ['*'],
-      description: null, status: 'enabled', livemode: false, api_version: null, application: null, created: 1, metadata: {},
+      id: 'we_other',
+      object: 'webhook_endpoint',
+      url: 'https://other.example.com/hooks',
+      enabled_events: ['*'],
+      description: null,
+      status: 'enabled',
+      livemode: false,
+      api_version: null,
+      application: null,
+      created: 1,
+      metadata: {},
     });
-    const run = await runCli(['unregister', 'stripe', '--url', PUBLIC_URL, '--api-key-stdin', '--stripe-api-base', stripe.url], {}, { input: `${stripe.apiKey}\n` });
+    const run = await runCli(
+      ['unregister', 'stripe', '--url', PUBLIC_URL, '--api-key-stdin', '--stripe-api-base', stripe.url],
+      {},
+      { input: `${stripe.apiKey}\n` },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/deleted Stripe webhook endpoint we_fake\d+/);
     expect([...stripe.endpoints.keys()]).toEqual(['we_other']);

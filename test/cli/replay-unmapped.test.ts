@@ -14,11 +14,19 @@ let dub: FakeDub;
 let bridge: TestBridge;
 const readable = stripeFixture('checkout-session-completed-payment');
 readable.id = 'evt_cli_unmapped_readable';
-const unhandled = { id: 'evt_cli_unmapped_unhandled', object: 'event', type: 'payment_intent.created', livemode: false, created: 1767225600, data: { object: { id: 'pi_cli_1' } } };
+const unhandled = {
+  id: 'evt_cli_unmapped_unhandled',
+  object: 'event',
+  type: 'payment_intent.created',
+  livemode: false,
+  created: 1767225600,
+  data: { object: { id: 'pi_cli_1' } },
+};
 const broken = stripeFixture('checkout-session-completed-payment');
 broken.id = 'evt_cli_unmapped_broken';
 broken.data.object.amount_total = 'ten dollars';
-const stateOf = (eventKey: string) => bridge.query<{ state: string; reason: string | null }>('SELECT state, reason FROM inbox WHERE event_key = ?', eventKey)[0];
+const stateOf = (eventKey: string) =>
+  bridge.query<{ state: string; reason: string | null }>('SELECT state, reason FROM inbox WHERE event_key = ?', eventKey)[0];
 
 beforeAll(async () => {
   dub = await startFakeDub();
@@ -31,7 +39,14 @@ beforeAll(async () => {
   const insert = writer.prepare(
     "INSERT INTO inbox (source, event_key, event_type, account, received_at, payload, state, reason, receipt) VALUES ('stripe', ?, ?, NULL, ?, ?, 'unmapped', ?, ?)",
   );
-  insert.run(readable.id, readable.type, Date.now() - 60_000, JSON.stringify(readable), 'data.object.total_details: expected an object (older build)', 'cli-test-1');
+  insert.run(
+    readable.id,
+    readable.type,
+    Date.now() - 60_000,
+    JSON.stringify(readable),
+    'data.object.total_details: expected an object (older build)',
+    'cli-test-1',
+  );
   insert.run(unhandled.id, unhandled.type, Date.now() - 60_000, JSON.stringify(unhandled), 'older build: could not read the envelope', 'cli-test-2');
   writer.close();
 });

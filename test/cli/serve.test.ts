@@ -22,7 +22,15 @@ afterAll(async () => {
 });
 
 test('serve takes a signed webhook, delivers it to Dub, and exits 0 on SIGTERM', async () => {
-  const env = { PATH: process.env.PATH, DUB_BRIDGE_ENV_FILE: 'off', DATABASE_PATH: join(dir, 'serve.sqlite'), PORT: '0', DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url, STRIPE_WEBHOOK_SECRET: STRIPE_SECRET };
+  const env = {
+    PATH: process.env.PATH,
+    DUB_BRIDGE_ENV_FILE: 'off',
+    DATABASE_PATH: join(dir, 'serve.sqlite'),
+    PORT: '0',
+    DUB_API_KEY: dub.apiKey,
+    DUB_API_URL: dub.url,
+    STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'serve'], { cwd: fileURLToPath(new URL('../../', import.meta.url)), env });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -32,11 +32,7 @@ afterAll(async () => {
 describe('control characters from stored strings', () => {
   test('status, events show and replay --dry-run print them inert, on one line', async () => {
     const env = { DATABASE_PATH: bridge.dbPath };
-    const runs = await Promise.all([
-      runCli(['status'], env),
-      runCli(['events', 'show', checkout.id], env),
-      runCli(['replay', '--all-dead', '--dry-run'], env),
-    ]);
+    const runs = await Promise.all([runCli(['status'], env), runCli(['events', 'show', checkout.id], env), runCli(['replay', '--all-dead', '--dry-run'], env)]);
     for (const run of runs) {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('owned');

@@ -23,7 +23,11 @@ const secrets = {
   REVENUECAT_WEBHOOK_AUTH: REVENUECAT_AUTH,
 };
 const env = () => ({ DATABASE_PATH: bridge.dbPath, DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url, ...secrets });
-const saleOf = (processor: string) => dub.calls('POST', '/track/sale').filter((c) => c.body.paymentProcessor === processor).at(-1)?.body;
+const saleOf = (processor: string) =>
+  dub
+    .calls('POST', '/track/sale')
+    .filter((c) => c.body.paymentProcessor === processor)
+    .at(-1)?.body;
 
 beforeAll(async () => {
   dub = await startFakeDub();
@@ -40,7 +44,11 @@ async function triggered(args: string[], source: string, eventType: string) {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const report = JSON.parse(run.stdout);
-  expect(report).toMatchObject({ url: `${bridge.url}/webhooks/${source}`, status: 200, answer: { received: true, duplicate: false, inboxId: expect.any(Number) } });
+  expect(report).toMatchObject({
+    url: `${bridge.url}/webhooks/${source}`,
+    status: 200,
+    answer: { received: true, duplicate: false, inboxId: expect.any(Number) },
+  });
   expect(report.recorded.event).toMatchObject({ id: report.answer.inboxId, source, eventType, state: 'mapped' });
   expect(report.recorded.commands).toEqual([expect.objectContaining({ kind: 'sale', state: 'delivered', outcome: 'delivered' })]);
   return report;
@@ -48,10 +56,21 @@ async function triggered(args: string[], source: string, eventType: string) {
 
 describe('trigger', () => {
   test('paddle transaction.completed: Paddle-Signature over ts:body, custom_data carries click and customer, amount and currency given', async () => {
-    const report = await triggered(['paddle', 'transaction.completed', '--click-id', 'clk_trigger_paddle', '--customer', 'user_paddle_1', '--amount', '49.99', '--currency', 'EUR'], 'paddle', 'transaction.completed');
+    const report = await triggered(
+      ['paddle', 'transaction.completed', '--click-id', 'clk_trigger_paddle', '--customer', 'user_paddle_1', '--amount', '49.99', '--currency', 'EUR'],
+      'paddle',
+      'transaction.completed',
+    );
     expect(report.eventKey).toMatch(/^evt_01trigger0[0-9a-f]{16}$/);
     expect(report.recorded.commands[0].summary).toContain('49.99 eur');
-    expect(saleOf('paddle')).toMatchObject({ amount: 4999, currency: 'eur', clickId: 'clk_trigger_paddle', customerExternalId: 'user_paddle_1', eventName: 'Purchase', invoiceId: expect.stringMatching(/^txn_01trigger0/) });
+    expect(saleOf('paddle')).toMatchObject({
+      amount: 4999,
+      currency: 'eur',
+      clickId: 'clk_trigger_paddle',
+      customerExternalId: 'user_paddle_1',
+      eventName: 'Purchase',
+      invoiceId: expect.stringMatching(/^txn_01trigger0/),
+    });
   });
 
   test("polar order.paid (the default event): Standard Webhooks signature, the customer as Polar's external id", async () => {
@@ -64,18 +83,39 @@ describe('trigger', () => {
   });
 
   test('lemonsqueezy order_created: X-Signature over the body, a zero-decimal amount, the test-mode order forwarded', async () => {
-    const report = await triggered(['lemonsqueezy', 'order_created', '--click-id', 'clk_trigger_ls', '--amount', '1000', '--currency', 'jpy'], 'lemonsqueezy', 'order_created');
+    const report = await triggered(
+      ['lemonsqueezy', 'order_created', '--click-id', 'clk_trigger_ls', '--amount', '1000', '--currency', 'jpy'],
+      'lemonsqueezy',
+      'order_created',
+    );
     expect(report.eventKey).toMatch(/^order_created:[0-9a-f]{64}$/);
-    expect(saleOf('lemonsqueezy')).toMatchObject({ amount: 1000, currency: 'jpy', clickId: 'clk_trigger_ls', customerExternalId: 'trigger_customer_1', invoiceId: expect.stringMatching(/^ls_order_\d+$/) });
+    expect(saleOf('lemonsqueezy')).toMatchObject({
+      amount: 1000,
+      currency: 'jpy',
+      clickId: 'clk_trigger_ls',
+      customerExternalId: 'trigger_customer_1',
+      invoiceId: expect.stringMatching(/^ls_order_\d+$/),
+    });
   });
 
   test('revenuecat INITIAL_PURCHASE: the Authorization value, subscriber attributes, a price in major units', async () => {
-    const report = await triggered(['revenuecat', 'INITIAL_PURCHASE', '--click-id', 'clk_trigger_rc', '--customer', 'user_rc_1', '--amount', '12.49'], 'revenuecat', 'INITIAL_PURCHASE');
+    const report = await triggered(
+      ['revenuecat', 'INITIAL_PURCHASE', '--click-id', 'clk_trigger_rc', '--customer', 'user_rc_1', '--amount', '12.49'],
+      'revenuecat',
+      'INITIAL_PURCHASE',
+    );
     expect(report.eventKey).toMatch(/^[0-9a-f-]{36}$/);
-    expect(saleOf('revenuecat')).toMatchObject({ amount: 1249, currency: 'usd', clickId: 'clk_trigger_rc', customerExternalId: 'user_rc_1', eventName: 'Subscription creation', invoiceId: expect.stringMatching(/^2000\d{12}$/) });
+    expect(saleOf('revenuecat')).toMatchObject({
+      amount: 1249,
+      currency: 'usd',
+      clickId: 'clk_trigger_rc',
+      customerExternalId: 'user_rc_1',
+      eventName: 'Subscription creation',
+      invoiceId: expect.stringMatching(/^2000\d{12}$/),
+    });
   });
 
-  test('a secret other than the bridge\'s is refused (1) and the message names the variable', async () => {
+  test("a secret other than the bridge's is refused (1) and the message names the variable", async () => {
     const run = await runCli(['trigger', 'polar', '--url', bridge.url], { ...env(), POLAR_WEBHOOK_SECRET: 'whsec_TestOnlyDubBridgePolarOtherSecret000000002' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('the bridge refused the signature');

@@ -43,7 +43,22 @@ async function closedPort(): Promise<number> {
 describe('trigger', () => {
   test('stripe checkout.session.completed: signed, recorded and delivered with the amount, currency, click and customer given', async () => {
     const run = await runCli(
-      ['trigger', 'stripe', 'checkout.session.completed', '--url', bridge.url, '--click-id', 'clk_trigger_1', '--customer', 'user_77', '--amount', '49.99', '--currency', 'EUR', '--json'],
+      [
+        'trigger',
+        'stripe',
+        'checkout.session.completed',
+        '--url',
+        bridge.url,
+        '--click-id',
+        'clk_trigger_1',
+        '--customer',
+        'user_77',
+        '--amount',
+        '49.99',
+        '--currency',
+        'EUR',
+        '--json',
+      ],
       env(),
     );
     expect(run.stderr).toBe('');
@@ -65,7 +80,9 @@ describe('trigger', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^sent shopify orders\/paid to http:\/\/127\.0\.0\.1:\d+\/webhooks\/shopify: 200 /m);
     // No click id and a customer Dub never saw: Dub records no sale, and the line says why.
-    expect(first.stdout).toMatch(/#\d+ sale {2}1000 jpy · invoice gid:\/\/shopify\/Order\/\d+ .* -> {2}not attributed \(Dub knows no click or lead for this customer\)/);
+    expect(first.stdout).toMatch(
+      /#\d+ sale {2}1000 jpy · invoice gid:\/\/shopify\/Order\/\d+ .* -> {2}not attributed \(Dub knows no click or lead for this customer\)/,
+    );
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/click clk_shop_2 {2}-> {2}delivered/);
     const shopifySales = dub.calls('POST', '/track/sale').filter((c) => c.body.paymentProcessor === 'shopify');
@@ -75,7 +92,10 @@ describe('trigger', () => {
   });
 
   test('refusals say what to fix: another secret (1), no secret (78), unknown provider or event (2), no bridge (1)', async () => {
-    const otherSecret = await runCli(['trigger', 'stripe', 'checkout.session.completed', '--url', bridge.url], { ...env(), STRIPE_WEBHOOK_SECRET: 'whsec_another_test_secret_0000000001' });
+    const otherSecret = await runCli(['trigger', 'stripe', 'checkout.session.completed', '--url', bridge.url], {
+      ...env(),
+      STRIPE_WEBHOOK_SECRET: 'whsec_another_test_secret_0000000001',
+    });
     expect(otherSecret.code).toBe(1);
     expect(otherSecret.stderr).toContain('the bridge refused the signature');
     expect(otherSecret.stderr).toContain('STRIPE_WEBHOOK_SECRET');
@@ -110,12 +130,19 @@ describe('tail', () => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines = () => stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const lines = () =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
     try {
       // Rows already in the database are not listed.
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(lines()).toEqual([]);
-      const run = await runCli(['trigger', 'stripe', 'checkout.session.completed', '--url', bridge.url, '--amount', '12.00', '--click-id', 'clk_tail_1', '--json'], env());
+      const run = await runCli(
+        ['trigger', 'stripe', 'checkout.session.completed', '--url', bridge.url, '--amount', '12.00', '--click-id', 'clk_tail_1', '--json'],
+        env(),
+      );
       const eventKey = JSON.parse(run.stdout).eventKey;
       await eventually(() => lines().some((l) => l.type === 'command' && l.state === 'delivered'), 15_000);
       // The event is listed when it is stored, and again when its state changes (recorded first,

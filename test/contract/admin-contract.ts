@@ -34,7 +34,11 @@ export function adminContract(ctx: ContractContext): void {
 
     it('selects by a long list of ids (a replay of every dead letter in a range)', async () => {
       const { store } = ctx;
-      const inboxId = await record(store, 'evt_many', Array.from({ length: 150 }, (_, i) => command(`many:${i}`)));
+      const inboxId = await record(
+        store,
+        'evt_many',
+        Array.from({ length: 150 }, (_, i) => command(`many:${i}`)),
+      );
       const states = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`many:${i}`, 'dead' as const]));
       await finish(store, states, T0);
       const ids = (await store.listOutboxForInbox(inboxId)).map((row) => row.id);
@@ -50,7 +54,13 @@ export function adminContract(ctx: ContractContext): void {
       const { a } = await threeEvents();
       const before = await rowsOf(store, a);
       expect(await store.requeue({ inboxIds: [a] }, T0 + 500)).toBe(1);
-      expect(await store.getOutbox(before['a:1']!.id)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: T0 + 500, leaseUntil: null, deliveredAt: null });
+      expect(await store.getOutbox(before['a:1']!.id)).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: T0 + 500,
+        leaseUntil: null,
+        deliveredAt: null,
+      });
       // Delivered rows only when asked for; the last error stays for the operator.
       expect(await store.getOutbox(before['a:2']!.id)).toMatchObject({ state: 'delivered' });
       expect(await store.requeue({ ids: [before['a:2']!.id], states: ['delivered'] }, T0 + 600)).toBe(1);
@@ -148,15 +158,29 @@ export function adminContract(ctx: ContractContext): void {
   describe('addCommands', () => {
     it('adds rebuilt commands to an event, skips keys already queued, and marks an ignored event mapped', async () => {
       const { store } = ctx;
-      const ignored = await store.recordEvent({ inbox: inboxRecord('evt_ignored', { state: 'ignored', reason: 'unhandled event type x' }), outbox: [], links: [] });
+      const ignored = await store.recordEvent({
+        inbox: inboxRecord('evt_ignored', { state: 'ignored', reason: 'unhandled event type x' }),
+        outbox: [],
+        links: [],
+      });
       await record(store, 'evt_other', [command('already')]);
-      const added = await store.addCommands(ignored.inboxId, 'stripe', [saleCommand('in_9', { charge: 'ch_9' }), command('already'), command('lead:c9', { kind: 'lead', tenant: 'acme' })], T0 + 50);
+      const added = await store.addCommands(
+        ignored.inboxId,
+        'stripe',
+        [saleCommand('in_9', { charge: 'ch_9' }), command('already'), command('lead:c9', { kind: 'lead', tenant: 'acme' })],
+        T0 + 50,
+      );
       expect(added).toBe(2);
       const rows = await rowsOf(store, ignored.inboxId);
       expect(Object.keys(rows)).toEqual(['sale:in_9', 'lead:c9']);
       expect(rows['lead:c9']).toMatchObject({ source: 'stripe', tenant: 'acme', state: 'pending', attempts: 0, createdAt: T0 + 50, nextAttemptAt: T0 + 50 });
       expect(await store.getInbox(ignored.inboxId)).toMatchObject({ state: 'mapped', reason: null });
-      expect(await store.findSale({ refs: { charge: 'ch_9' } })).toMatchObject({ invoiceId: 'in_9', outboxId: rows['sale:in_9']!.id, amount: 10_000, createdAt: T0 + 50 });
+      expect(await store.findSale({ refs: { charge: 'ch_9' } })).toMatchObject({
+        invoiceId: 'in_9',
+        outboxId: rows['sale:in_9']!.id,
+        amount: 10_000,
+        createdAt: T0 + 50,
+      });
       expect(await store.addCommands(ignored.inboxId, 'stripe', [command('lead:c9')], T0 + 60)).toBe(0);
       expect(await store.addCommands(ignored.inboxId, 'stripe', [], T0 + 60)).toBe(0);
     });

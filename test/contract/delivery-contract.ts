@@ -81,7 +81,14 @@ export function deliveryContract(ctx: ContractContext): void {
       await store.markRetry(claimOf(row!), T0, 'first try failed');
       const [retried] = await store.claimDue(T0, 1, 1_000);
       expect(await store.markDelivered(claimOf(retried!), state, '{"id":"x"}', T0 + 5)).toBe(true);
-      expect(await store.getOutbox(row!.id)).toMatchObject({ state, response: '{"id":"x"}', deliveredAt: T0 + 5, leaseUntil: null, lastError: null, attempts: 2 });
+      expect(await store.getOutbox(row!.id)).toMatchObject({
+        state,
+        response: '{"id":"x"}',
+        deliveredAt: T0 + 5,
+        leaseUntil: null,
+        lastError: null,
+        attempts: 2,
+      });
     });
 
     it('markRetry keeps the row pending until its next attempt, counting the attempt', async () => {
@@ -107,7 +114,13 @@ export function deliveryContract(ctx: ContractContext): void {
       await record(store, 'evt_1', [command('k')]);
       const [row] = await store.claimDue(T0, 1, 1_000);
       expect(await store.release(claimOf(row!), T0 + 50, 'delivery paused')).toBe(true);
-      expect(await store.getOutbox(row!.id)).toMatchObject({ state: 'pending', attempts: 0, nextAttemptAt: T0 + 50, lastError: 'delivery paused', leaseUntil: null });
+      expect(await store.getOutbox(row!.id)).toMatchObject({
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: T0 + 50,
+        lastError: 'delivery paused',
+        leaseUntil: null,
+      });
       expect(await store.claimDue(T0 + 50, 1, 1_000)).toMatchObject([{ attempts: 1 }]);
     });
 

@@ -56,7 +56,16 @@ export function ingestContract(ctx: ContractContext): void {
       // Links and sales belong to the event's tenant: another tenant (or the env) finds none of them.
       expect(await store.findCustomerLink('stripe', 'cus_1', 'acme')).toBe('c1');
       expect(await store.findCustomerLink('stripe', 'cus_1')).toBeUndefined();
-      const sale = { tenant: 'acme', invoiceId: 'in_1', source: 'stripe', outboxId: rows[1]!.id, amount: 10_000, currency: 'usd', refundedSent: 0, createdAt: T0 };
+      const sale = {
+        tenant: 'acme',
+        invoiceId: 'in_1',
+        source: 'stripe',
+        outboxId: rows[1]!.id,
+        amount: 10_000,
+        currency: 'usd',
+        refundedSent: 0,
+        createdAt: T0,
+      };
       expect(await store.findSale({ invoiceId: 'in_1', tenant: 'acme' })).toEqual(sale);
       expect(await store.findSale({ refs: { paymentIntent: 'pi_1' }, tenant: 'acme' })).toEqual(sale);
       expect(await store.findSale({ refs: { charge: 'ch_1' }, tenant: 'acme' })).toEqual(sale);
@@ -71,7 +80,11 @@ export function ingestContract(ctx: ContractContext): void {
       expect(await store.getInbox(inboxId)).toMatchObject({ tenant: null, account: null });
       expect((await store.listOutboxForInbox(inboxId))[0]).toMatchObject({ tenant: null });
 
-      const ignored = await store.recordEvent({ inbox: inboxRecord('evt_ignored', { state: 'ignored', reason: 'unhandled event type x' }), outbox: [], links: [] });
+      const ignored = await store.recordEvent({
+        inbox: inboxRecord('evt_ignored', { state: 'ignored', reason: 'unhandled event type x' }),
+        outbox: [],
+        links: [],
+      });
       expect(ignored).toEqual({ duplicate: false, inboxId: expect.any(Number), queued: 0 });
       expect(await store.getInbox(ignored.inboxId)).toMatchObject({ state: 'ignored', reason: 'unhandled event type x' });
     });
@@ -156,7 +169,9 @@ export function ingestContract(ctx: ContractContext): void {
 
     it('a provisional sale (rank 0) is replaced by the attributed one (rank 1) while pending and unclaimed', async () => {
       const { store } = ctx;
-      const first = await record(store, 'evt_invoice', [saleCommand('in_1', { invoice: 'in_1' }, { rank: 0, command: '{"v":"provisional"}', dueAt: T0 + 100 })]);
+      const first = await record(store, 'evt_invoice', [
+        saleCommand('in_1', { invoice: 'in_1' }, { rank: 0, command: '{"v":"provisional"}', dueAt: T0 + 100 }),
+      ]);
       const [before] = await store.listOutboxForInbox(first);
       const upgrade = await store.recordEvent({
         inbox: inboxRecord('evt_checkout', { receivedAt: T0 + 10 }),
@@ -164,12 +179,23 @@ export function ingestContract(ctx: ContractContext): void {
         links: [],
       });
       expect(upgrade).toMatchObject({ duplicate: false, queued: 1 });
-      expect(await store.getOutbox(before!.id)).toMatchObject({ inboxId: first, rank: 1, customerKey: 'c1', command: '{"v":"attributed"}', nextAttemptAt: T0 + 50, state: 'pending' });
+      expect(await store.getOutbox(before!.id)).toMatchObject({
+        inboxId: first,
+        rank: 1,
+        customerKey: 'c1',
+        command: '{"v":"attributed"}',
+        nextAttemptAt: T0 + 50,
+        state: 'pending',
+      });
       expect(await store.listOutboxForInbox(upgrade.inboxId)).toEqual([]);
       expect(await store.findSale({ refs: { checkout: 'cs_1' } })).toMatchObject({ invoiceId: 'in_1', outboxId: before!.id });
 
       // Equal rank never replaces: the first attributed sale stays.
-      const same = await store.recordEvent({ inbox: inboxRecord('evt_again', { receivedAt: T0 + 20 }), outbox: [saleCommand('in_1', {}, { command: '{"v":"later"}' })], links: [] });
+      const same = await store.recordEvent({
+        inbox: inboxRecord('evt_again', { receivedAt: T0 + 20 }),
+        outbox: [saleCommand('in_1', {}, { command: '{"v":"later"}' })],
+        links: [],
+      });
       expect(same).toMatchObject({ queued: 0 });
       expect((await store.getOutbox(before!.id))?.command).toBe('{"v":"attributed"}');
     });
@@ -178,15 +204,25 @@ export function ingestContract(ctx: ContractContext): void {
       const { store } = ctx;
       await record(store, 'evt_a', [saleCommand('in_a', {}, { rank: 0, command: '{"v":"provisional"}' })]);
       const [claimed] = await store.claimDue(T0, 10, 1_000);
-      const whileClaimed = await store.recordEvent({ inbox: inboxRecord('evt_a2', { receivedAt: T0 + 10 }), outbox: [saleCommand('in_a', {}, { command: '{"v":"attributed"}' })], links: [] });
+      const whileClaimed = await store.recordEvent({
+        inbox: inboxRecord('evt_a2', { receivedAt: T0 + 10 }),
+        outbox: [saleCommand('in_a', {}, { command: '{"v":"attributed"}' })],
+        links: [],
+      });
       expect(whileClaimed).toMatchObject({ duplicate: false, queued: 0 });
       expect(await store.getOutbox(claimed!.id)).toMatchObject({ rank: 0, command: '{"v":"provisional"}', leaseUntil: T0 + 1_000 });
 
       await record(store, 'evt_b', [saleCommand('in_b', {}, { rank: 0, command: '{"v":"provisional"}', dueAt: T0 + 2_000 })]);
       await finish(store, { 'sale:in_b': 'delivered' }, T0 + 2_000);
-      const afterDelivery = await store.recordEvent({ inbox: inboxRecord('evt_b2', { receivedAt: T0 + 3_000 }), outbox: [saleCommand('in_b', {}, { command: '{"v":"attributed"}' })], links: [] });
+      const afterDelivery = await store.recordEvent({
+        inbox: inboxRecord('evt_b2', { receivedAt: T0 + 3_000 }),
+        outbox: [saleCommand('in_b', {}, { command: '{"v":"attributed"}' })],
+        links: [],
+      });
       expect(afterDelivery).toMatchObject({ queued: 0 });
-      expect((await store.listOutbox({ states: ['delivered'] })).map((row) => [row.idempotencyKey, row.rank, row.command])).toEqual([['sale:in_b', 0, '{"v":"provisional"}']]);
+      expect((await store.listOutbox({ states: ['delivered'] })).map((row) => [row.idempotencyKey, row.rank, row.command])).toEqual([
+        ['sale:in_b', 0, '{"v":"provisional"}'],
+      ]);
     });
 
     it('is all or nothing: a command the database refuses leaves no event, command, link or sale behind', async () => {
@@ -211,7 +247,11 @@ export function ingestContract(ctx: ContractContext): void {
     it('answers the latest external id for a provider customer, per provider', async () => {
       const { store } = ctx;
       await store.recordEvent({ inbox: inboxRecord('evt_1'), outbox: [], links: [{ source: 'stripe', providerCustomerId: 'cus_1', externalId: 'old' }] });
-      await store.recordEvent({ inbox: inboxRecord('evt_2', { receivedAt: T0 + 1 }), outbox: [], links: [{ source: 'stripe', providerCustomerId: 'cus_1', externalId: 'new' }] });
+      await store.recordEvent({
+        inbox: inboxRecord('evt_2', { receivedAt: T0 + 1 }),
+        outbox: [],
+        links: [{ source: 'stripe', providerCustomerId: 'cus_1', externalId: 'new' }],
+      });
       expect(await store.findCustomerLink('stripe', 'cus_1')).toBe('new');
       expect(await store.findCustomerLink('paddle', 'cus_1')).toBeUndefined();
       expect(await store.findCustomerLink('stripe', 'cus_unknown')).toBeUndefined();

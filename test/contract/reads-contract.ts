@@ -27,7 +27,7 @@ export function readsContract(ctx: ContractContext): void {
   });
 
   describe('getOutbox / getInbox / listOutboxForInbox / ping', () => {
-    it('read rows by id, an event\'s rows in order, and nothing for unknown ids', async () => {
+    it("read rows by id, an event's rows in order, and nothing for unknown ids", async () => {
       const { store } = ctx;
       const inboxId = await record(store, 'evt_1', [command('first'), command('second')]);
       const rows = await store.listOutboxForInbox(inboxId);

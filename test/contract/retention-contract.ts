@@ -64,7 +64,13 @@ export function retentionContract(ctx: ContractContext): void {
   describe('deleteFinishedRows', () => {
     it('deletes old events whose commands are all done, with them; dead letters, dry runs and pending work stay; so does the sale ledger', async () => {
       const { store } = ctx;
-      const ids = await seed({ done: ['delivered', 'skipped', 'not_attributed'], ignored: [], dead: ['delivered', 'dead'], dry: ['dry_run'], busy: ['pending'] });
+      const ids = await seed({
+        done: ['delivered', 'skipped', 'not_attributed'],
+        ignored: [],
+        dead: ['delivered', 'dead'],
+        dry: ['dry_run'],
+        busy: ['pending'],
+      });
       const doneRows = await store.listOutboxForInbox(ids.done!);
       expect(await store.deleteFinishedRows(T0, 1)).toEqual({ inbox: 1, outbox: 3 });
       expect(await store.getInbox(ids.done!)).toBeUndefined();

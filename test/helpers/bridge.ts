@@ -38,7 +38,10 @@ export async function startTestBridge(env: Record<string, string | undefined> = 
     ...env,
   });
   const logs: string[] = [];
-  const bridge = await startNodeBridge(config, createLogger(config.LOG_LEVEL, (line) => logs.push(line)));
+  const bridge = await startNodeBridge(
+    config,
+    createLogger(config.LOG_LEVEL, (line) => logs.push(line)),
+  );
   const url = `http://127.0.0.1:${bridge.port}`;
   const reader = new Database(dbPath, { readonly: true, fileMustExist: true });
   const testBridge: TestBridge = {

@@ -7,44 +7,52 @@ import { z } from 'zod';
  * documented request schemas (written here independently of the bridge's own). Faults can be
  * scripted per route: a status, a delay, a dropped connection.
  */
-const leadSchema = z.object({
-  clickId: z.string().min(1),
-  eventName: z.string().min(1),
-  customerExternalId: z.string().min(1),
-  customerName: z.string().nullish(),
-  customerEmail: z.string().nullish(),
-  customerAvatar: z.string().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-}).strict();
+const leadSchema = z
+  .object({
+    clickId: z.string().min(1),
+    eventName: z.string().min(1),
+    customerExternalId: z.string().min(1),
+    customerName: z.string().nullish(),
+    customerEmail: z.string().nullish(),
+    customerAvatar: z.string().nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .strict();
 
-const saleSchema = z.object({
-  customerExternalId: z.string().min(1),
-  amount: z.number().int().min(0),
-  currency: z.string().regex(/^[a-z]{3}$/),
-  paymentProcessor: z.enum(['stripe', 'shopify', 'polar', 'paddle', 'lemonsqueezy', 'revenuecat', 'apple', 'dub', 'custom']),
-  eventName: z.string().min(1),
-  invoiceId: z.string().nullish(),
-  metadata: z.record(z.string(), z.unknown()).nullish(),
-  clickId: z.string().nullish(),
-  leadEventName: z.string().nullish(),
-  customerName: z.string().nullish(),
-  customerEmail: z.string().nullish(),
-  customerAvatar: z.string().nullish(),
-}).strict();
+const saleSchema = z
+  .object({
+    customerExternalId: z.string().min(1),
+    amount: z.number().int().min(0),
+    currency: z.string().regex(/^[a-z]{3}$/),
+    paymentProcessor: z.enum(['stripe', 'shopify', 'polar', 'paddle', 'lemonsqueezy', 'revenuecat', 'apple', 'dub', 'custom']),
+    eventName: z.string().min(1),
+    invoiceId: z.string().nullish(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+    clickId: z.string().nullish(),
+    leadEventName: z.string().nullish(),
+    customerName: z.string().nullish(),
+    customerEmail: z.string().nullish(),
+    customerAvatar: z.string().nullish(),
+  })
+  .strict();
 
-const customerSchema = z.object({
-  name: z.string().nullish(),
-  email: z.string().nullish(),
-  avatar: z.string().nullish(),
-  stripeCustomerId: z.string().nullish(),
-}).strict();
+const customerSchema = z
+  .object({
+    name: z.string().nullish(),
+    email: z.string().nullish(),
+    avatar: z.string().nullish(),
+    stripeCustomerId: z.string().nullish(),
+  })
+  .strict();
 
-const commissionPatchSchema = z.object({
-  status: z.enum(['pending', 'refunded', 'duplicate', 'canceled', 'fraud']).optional(),
-  modifySaleAmount: z.number().int().optional(),
-  saleAmount: z.number().int().optional(),
-  currency: z.string().optional(),
-}).strict();
+const commissionPatchSchema = z
+  .object({
+    status: z.enum(['pending', 'refunded', 'duplicate', 'canceled', 'fraud']).optional(),
+    modifySaleAmount: z.number().int().optional(),
+    saleAmount: z.number().int().optional(),
+    currency: z.string().optional(),
+  })
+  .strict();
 
 export interface RecordedRequest {
   method: string;
@@ -202,7 +210,11 @@ export async function startFakeDub(options: FakeDubOptions = {}) {
         return send(res, 200, { id: `cus_dub_${externalId}`, externalId, ...parsed.data });
       }
       case 'commissions':
-        return send(res, 200, [...commissions.values()].filter((c) => c.invoiceId === recorded.query.invoiceId));
+        return send(
+          res,
+          200,
+          [...commissions.values()].filter((c) => c.invoiceId === recorded.query.invoiceId),
+        );
       case 'commission': {
         const parsed = commissionPatchSchema.safeParse(body);
         if (!parsed.success) return error(res, 422, 'unprocessable_entity', parsed.error.message);

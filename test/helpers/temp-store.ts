@@ -21,12 +21,7 @@ export function tempStore(): { store: Store; path: string; dispose: () => void }
 }
 
 /** Records one inbox event with the given outbox rows (bare commands: enough for claim tests). */
-export async function seedRows(
-  store: Store,
-  eventKey: string,
-  rows: Array<Partial<NewOutboxRecord> & { idempotencyKey: string }>,
-  at = 1000,
-): Promise<number> {
+export async function seedRows(store: Store, eventKey: string, rows: Array<Partial<NewOutboxRecord> & { idempotencyKey: string }>, at = 1000): Promise<number> {
   const result = await store.recordEvent({
     inbox: { source: 'stripe', eventKey, eventType: 'test', account: null, receivedAt: at, payload: '{}', state: 'mapped', reason: null },
     outbox: rows.map((row) => ({ kind: 'sale', customerKey: null, command: '{}', rank: 1, dueAt: at, ...row })),

@@ -51,10 +51,15 @@ const renotified = (fixture: AppleFixture) => {
 
 const sales = () => dub.calls('POST', '/track/sale');
 const patches = () => dub.calls('PATCH', '/commissions/');
-const inbox = () => bridge.query<{ event_type: string; account: string; state: string }>(`SELECT event_type, account, state FROM inbox WHERE source = 'apple' ORDER BY id`);
+const inbox = () =>
+  bridge.query<{ event_type: string; account: string; state: string }>(`SELECT event_type, account, state FROM inbox WHERE source = 'apple' ORDER BY id`);
 const settled = () => eventually(() => bridge.query<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)[0]!.n === 0);
 const delivered = (invoiceId: string) =>
-  eventually(() => bridge.query<{ state: string }>(`SELECT o.state FROM sale_ledger l JOIN outbox o ON o.id = l.outbox_id WHERE l.invoice_id = ?`, invoiceId)[0]?.state === 'delivered');
+  eventually(
+    () =>
+      bridge.query<{ state: string }>(`SELECT o.state FROM sale_ledger l JOIN outbox o ON o.id = l.outbox_id WHERE l.invoice_id = ?`, invoiceId)[0]?.state ===
+      'delivered',
+  );
 
 describe('App Store over HTTP', () => {
   test('SUBSCRIBED reaches Dub once as an apple sale (retries, a concurrent burst and a second notification of the same transaction add nothing)', async () => {
@@ -80,7 +85,11 @@ describe('App Store over HTTP', () => {
       paymentProcessor: 'apple',
       eventName: 'Subscription creation',
       invoiceId: INITIAL_BUY,
-      metadata: expect.objectContaining({ source: 'dub-bridge', appleNotificationUUID: '002e14d5-51f5-4503-b5a8-c3a1af68eb20', appleTransactionId: INITIAL_BUY }),
+      metadata: expect.objectContaining({
+        source: 'dub-bridge',
+        appleNotificationUUID: '002e14d5-51f5-4503-b5a8-c3a1af68eb20',
+        appleTransactionId: INITIAL_BUY,
+      }),
     });
     expect(dub.commissionFor(INITIAL_BUY)).toMatchObject({ amount: 999, status: 'pending' });
     expect(inbox()).toEqual([
@@ -152,7 +161,10 @@ describe('App Store over HTTP', () => {
 
   test('an unmapped notification type and the TEST notification are 200, recorded as ignored', async () => {
     await start();
-    for (const [fixture, type] of [[appleFixture('did-change-renewal-status'), 'DID_CHANGE_RENEWAL_STATUS'], [appleFixture('test'), 'TEST']] as const) {
+    for (const [fixture, type] of [
+      [appleFixture('did-change-renewal-status'), 'DID_CHANGE_RENEWAL_STATUS'],
+      [appleFixture('test'), 'TEST'],
+    ] as const) {
       const response = await postApple(signed(fixture));
       expect(response.status).toBe(200);
       expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: `unhandled event type ${type}` });

@@ -152,7 +152,9 @@ describe('Shopify', () => {
   });
 
   test('a valid HMAC over a payload that fails the schema is kept as unmapped (200), never bounced', async () => {
-    const broken = shopifyOrder.replace('"current_subtotal_price_set"', '"current_subtotal_price_set_renamed"').replace('"subtotal_price_set"', '"subtotal_price_set_renamed"');
+    const broken = shopifyOrder
+      .replace('"current_subtotal_price_set"', '"current_subtotal_price_set_renamed"')
+      .replace('"subtotal_price_set"', '"subtotal_price_set_renamed"');
     const response = await bridge.postShopify(broken, { topic: 'orders/paid' });
     expect(response.status).toBe(200);
     const decided = await mappedAck(response);
@@ -177,7 +179,9 @@ describe('Shopify', () => {
     const response = await bridge.postShopify(shopifyOrder, { topic: 'products/update', eventId: 'evt-unknown-topic' });
     expect(response.status).toBe(200);
     expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored' });
-    expect(bridge.query(`SELECT event_type, state FROM inbox WHERE event_type = 'products/update'`)).toEqual([{ event_type: 'products/update', state: 'ignored' }]);
+    expect(bridge.query(`SELECT event_type, state FROM inbox WHERE event_type = 'products/update'`)).toEqual([
+      { event_type: 'products/update', state: 'ignored' },
+    ]);
     expect(dub.requests).toHaveLength(0);
   });
 });

@@ -42,7 +42,14 @@ beforeAll(async () => {
   // A lead Dub refuses for good, echoing the key and the email, as some APIs do: a dead letter.
   dub.fail('lead', { status: 422, body: { error: { code: 'unprocessable_entity', message: `ada@example.com refused for ${dub.apiKey} / ${STRIPE_SECRET}` } } });
   const unpaid = stripeFixture('checkout-session-async-payment-succeeded');
-  await record(bridge.postStripe({ ...unpaid, id: 'evt_unpaid_lead_1', type: 'checkout.session.completed', data: { object: { ...unpaid.data.object, payment_status: 'unpaid' } } }));
+  await record(
+    bridge.postStripe({
+      ...unpaid,
+      id: 'evt_unpaid_lead_1',
+      type: 'checkout.session.completed',
+      data: { object: { ...unpaid.data.object, payment_status: 'unpaid' } },
+    }),
+  );
 
   // Refusals: bad signature, too large, not a Stripe event, bad Shopify HMAC.
   await record(bridge.postStripe(sale, { secret: 'whsec_someone_else_entirely_0001' }));
@@ -122,8 +129,14 @@ describe('/metrics', () => {
     // read from the text. Only acknowledged webhooks are timed: 3 Stripe (one duplicate), 2 Shopify.
     const text = await (await fetch(`${bridge.url}/metrics`)).text();
     const samples = (prefix: string) =>
-      text.split('\n').filter((line) => line.startsWith(prefix)).map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
-    for (const [source, count] of [['stripe', 3], ['shopify', 2]] as const) {
+      text
+        .split('\n')
+        .filter((line) => line.startsWith(prefix))
+        .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+    for (const [source, count] of [
+      ['stripe', 3],
+      ['shopify', 2],
+    ] as const) {
       expect(samples(`dub_bridge_ack_latency_seconds_count{source="${source}"}`)).toEqual([count]);
       const buckets = samples(`dub_bridge_ack_latency_seconds_bucket{source="${source}",`);
       expect(buckets.length).toBeGreaterThan(1);
@@ -151,6 +164,9 @@ describe('logs', () => {
     expect(recorded.every((l) => l.level === 'info')).toBe(true);
     expect(recorded.map((l) => l.requestId).sort()).toEqual(ids((s) => s === 200).sort());
     expect(refused.map((l) => l.requestId).sort()).toEqual(ids((s) => s >= 400).sort());
-    expect(recorded.find((l) => l.source === 'shopify' && l.type === 'orders/create')).toMatchObject({ duplicate: false, shop: 'dub-bridge-test.myshopify.com' });
+    expect(recorded.find((l) => l.source === 'shopify' && l.type === 'orders/create')).toMatchObject({
+      duplicate: false,
+      shop: 'dub-bridge-test.myshopify.com',
+    });
   });
 });

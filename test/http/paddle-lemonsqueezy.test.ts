@@ -29,8 +29,7 @@ async function start(env: Record<string, string> = {}) {
 }
 
 const raw = (path: string) => readFileSync(new URL(`../fixtures/${path}.json`, import.meta.url), 'utf8');
-const post = (source: string, body: string, headers: Record<string, string>) =>
-  fetch(`${bridge.url}/webhooks/${source}`, { method: 'POST', headers, body });
+const post = (source: string, body: string, headers: Record<string, string>) => fetch(`${bridge.url}/webhooks/${source}`, { method: 'POST', headers, body });
 const postPaddle = (body: string, headers = paddleHeaders(body)) => post('paddle', body, headers);
 const postLemon = (body: string, headers = lemonSqueezyHeaders(body)) => post('lemonsqueezy', body, headers);
 
@@ -39,7 +38,11 @@ const patches = () => dub.calls('PATCH', '/commissions/');
 const inboxCount = (source: string) => bridge.query<{ n: number }>(`SELECT count(*) AS n FROM inbox WHERE source = ?`, source)[0]!.n;
 const settled = () => eventually(() => bridge.query<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)[0]!.n === 0);
 const delivered = (invoiceId: string) =>
-  eventually(() => bridge.query<{ state: string }>(`SELECT o.state FROM sale_ledger l JOIN outbox o ON o.id = l.outbox_id WHERE l.invoice_id = ?`, invoiceId)[0]?.state === 'delivered');
+  eventually(
+    () =>
+      bridge.query<{ state: string }>(`SELECT o.state FROM sale_ledger l JOIN outbox o ON o.id = l.outbox_id WHERE l.invoice_id = ?`, invoiceId)[0]?.state ===
+      'delivered',
+  );
 
 const PADDLE_TXN = 'txn_01h8dzxgkvdwemdhbpcapj2tbj';
 const paddleTransaction = raw('paddle/transaction-completed');
@@ -95,7 +98,11 @@ describe('Paddle over HTTP', () => {
 
     const full = JSON.parse(raw('paddle/adjustment-updated'));
     Object.assign(full, { event_id: 'evt_01h8c7full0000000000000000' });
-    Object.assign(full.data, { id: 'adj_01h8c7full000000000000000', type: 'full', totals: { ...full.data.totals, subtotal: '56900', tax: '5049', total: '61949' } });
+    Object.assign(full.data, {
+      id: 'adj_01h8c7full000000000000000',
+      type: 'full',
+      totals: { ...full.data.totals, subtotal: '56900', tax: '5049', total: '61949' },
+    });
     await postPaddle(JSON.stringify(full));
     await settled();
     expect(patches().at(-1)!.body).toEqual({ status: 'refunded' });
@@ -107,7 +114,14 @@ describe('Paddle over HTTP', () => {
     const tampered = paddleTransaction.replace('"65215"', '"1"');
     expect((await postPaddle(tampered, paddleHeaders(paddleTransaction))).status).toBe(401);
     expect((await postPaddle(paddleTransaction, paddleHeaders(paddleTransaction, { ts: Math.floor(Date.now() / 1000) - 3600 }))).status).toBe(401);
-    expect((await postPaddle(paddleTransaction, paddleHeaders(paddleTransaction, { secret: 'pdl_ntfset_01hzwrongsecret0000000000000_wrongwrongwrongwrong000000000000' }))).status).toBe(401);
+    expect(
+      (
+        await postPaddle(
+          paddleTransaction,
+          paddleHeaders(paddleTransaction, { secret: 'pdl_ntfset_01hzwrongsecret0000000000000_wrongwrongwrongwrong000000000000' }),
+        )
+      ).status,
+    ).toBe(401);
     expect((await postPaddle(paddleTransaction, { 'content-type': 'application/json', 'paddle-signature': 'v1=abc' })).status).toBe(400);
     expect((await postPaddle(paddleTransaction, { 'content-type': 'application/json' })).status).toBe(400);
     expect(inboxCount('paddle')).toBe(0);
@@ -116,7 +130,12 @@ describe('Paddle over HTTP', () => {
 
   test('a verified event of an unmapped type is 200, recorded as ignored', async () => {
     await start();
-    const body = JSON.stringify({ event_id: 'evt_01hv8xpayout0000000000000', event_type: 'payout.paid', occurred_at: '2026-04-12T10:18:49.621022Z', data: { id: 'pay_1' } });
+    const body = JSON.stringify({
+      event_id: 'evt_01hv8xpayout0000000000000',
+      event_type: 'payout.paid',
+      occurred_at: '2026-04-12T10:18:49.621022Z',
+      data: { id: 'pay_1' },
+    });
     const response = await postPaddle(body);
     expect(response.status).toBe(200);
     expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type payout.paid' });

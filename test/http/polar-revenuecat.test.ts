@@ -29,8 +29,7 @@ async function start(env: Record<string, string> = {}) {
   });
 }
 
-const post = (source: string, body: string, headers: Record<string, string>) =>
-  fetch(`${bridge.url}/webhooks/${source}`, { method: 'POST', headers, body });
+const post = (source: string, body: string, headers: Record<string, string>) => fetch(`${bridge.url}/webhooks/${source}`, { method: 'POST', headers, body });
 const postPolar = (body: string, headers = polarHeaders(body)) => post('polar', body, headers);
 const postRevenueCat = (body: string, headers = revenuecatHeaders()) => post('revenuecat', body, headers);
 
@@ -39,7 +38,11 @@ const patches = () => dub.calls('PATCH', '/commissions/');
 const inboxCount = (source: string) => bridge.query<{ n: number }>(`SELECT count(*) AS n FROM inbox WHERE source = ?`, source)[0]!.n;
 const settled = () => eventually(() => bridge.query<{ n: number }>(`SELECT count(*) AS n FROM outbox WHERE state = 'pending'`)[0]!.n === 0);
 const delivered = (invoiceId: string) =>
-  eventually(() => bridge.query<{ state: string }>(`SELECT o.state FROM sale_ledger l JOIN outbox o ON o.id = l.outbox_id WHERE l.invoice_id = ?`, invoiceId)[0]?.state === 'delivered');
+  eventually(
+    () =>
+      bridge.query<{ state: string }>(`SELECT o.state FROM sale_ledger l JOIN outbox o ON o.id = l.outbox_id WHERE l.invoice_id = ?`, invoiceId)[0]?.state ===
+      'delivered',
+  );
 
 const POLAR_ORDER = '00000000-0000-4000-8000-0000000000d1';
 const POLAR_CUSTOMER = '00000000-0000-4000-8000-00000000c001';
@@ -102,7 +105,11 @@ describe('Polar over HTTP', () => {
     await postPolar(partial);
     await settled();
     // Polar also sends refund.created for the same money: ignored, not counted twice.
-    const refundCreated = JSON.stringify({ type: 'refund.created', timestamp: '2026-10-05T08:00:00Z', data: { id: 'r1', order_id: POLAR_ORDER, amount: 3000 } });
+    const refundCreated = JSON.stringify({
+      type: 'refund.created',
+      timestamp: '2026-10-05T08:00:00Z',
+      data: { id: 'r1', order_id: POLAR_ORDER, amount: 3000 },
+    });
     expect(await mappedAck(await postPolar(refundCreated))).toMatchObject({ outcome: 'ignored' });
     // The same cumulative state in another message maps to the same refund key.
     expect(await mappedAck(await postPolar(partial))).toMatchObject({ queued: 0 });
@@ -141,7 +148,9 @@ describe('Polar over HTTP', () => {
     const response = await postPolar(body);
     expect(response.status).toBe(200);
     expect(await mappedAck(response)).toMatchObject({ outcome: 'ignored', reason: 'unhandled event type member.created' });
-    expect(bridge.query(`SELECT state, reason FROM inbox WHERE source = 'polar'`)).toEqual([{ state: 'ignored', reason: 'unhandled event type member.created' }]);
+    expect(bridge.query(`SELECT state, reason FROM inbox WHERE source = 'polar'`)).toEqual([
+      { state: 'ignored', reason: 'unhandled event type member.created' },
+    ]);
   });
 });
 
@@ -205,8 +214,14 @@ describe('RevenueCat over HTTP', () => {
     stripeStore.event.store = 'STRIPE';
     const sandbox = revenuecatFixture('renewal-eur');
     sandbox.event.environment = 'SANDBOX';
-    expect(await mappedAck(await postRevenueCat(JSON.stringify(stripeStore)))).toMatchObject({ outcome: 'ignored', reason: 'store STRIPE is in REVENUECAT_IGNORE_STORES' });
-    expect(await mappedAck(await postRevenueCat(JSON.stringify(sandbox)))).toMatchObject({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)' });
+    expect(await mappedAck(await postRevenueCat(JSON.stringify(stripeStore)))).toMatchObject({
+      outcome: 'ignored',
+      reason: 'store STRIPE is in REVENUECAT_IGNORE_STORES',
+    });
+    expect(await mappedAck(await postRevenueCat(JSON.stringify(sandbox)))).toMatchObject({
+      outcome: 'ignored',
+      reason: 'test event skipped (TEST_EVENTS=skip)',
+    });
     await settled();
     expect(dub.requests).toHaveLength(0);
   });

@@ -52,7 +52,11 @@ describe('a verified event the mapper rejects', () => {
     event.data.object.amounts = { paid: event.data.object.amount_paid, excluding_tax: event.data.object.total_excluding_tax };
     delete event.data.object.amount_paid;
     const body = JSON.stringify(event);
-    const response = await app.request('/webhooks/stripe', { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': await stripeSignature(body) }, body });
+    const response = await app.request('/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': await stripeSignature(body) },
+      body,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ received: true, duplicate: false });
     await dispatcher.drain();
@@ -90,7 +94,9 @@ describe('a verified event the mapper rejects', () => {
     expect(inbox!.reason).toContain('subtotal');
 
     const fixed = withFix('shopify', (json) => ({ ...json, current_subtotal_price_set: json.subtotal?.current ?? json.current_subtotal_price_set }));
-    expect(await replay({ by: 'event', event: 'evt-moved-1' }, { remap: true }, { store, config, now: Date.now, providers: fixed })).toMatchObject({ added: 1 });
+    expect(await replay({ by: 'event', event: 'evt-moved-1' }, { remap: true }, { store, config, now: Date.now, providers: fixed })).toMatchObject({
+      added: 1,
+    });
     await dispatcher.drain();
     expect(dub.calls('POST', '/track/sale')).toHaveLength(1);
     expect(dub.calls('POST', '/track/sale')[0]!.body).toMatchObject({ paymentProcessor: 'shopify', invoiceId: order.admin_graphql_api_id });
@@ -100,7 +106,11 @@ describe('a verified event the mapper rejects', () => {
     const { app } = bridge();
     const body = '{"id": "evt_broken", ';
     const malformed = await app.request('/webhooks/stripe', { method: 'POST', headers: { 'stripe-signature': await stripeSignature(body) }, body });
-    const forged = await app.request('/webhooks/stripe', { method: 'POST', headers: { 'stripe-signature': await stripeSignature('{}', { secret: 'whsec_not_ours_0000000000' }) }, body: '{}' });
+    const forged = await app.request('/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'stripe-signature': await stripeSignature('{}', { secret: 'whsec_not_ours_0000000000' }) },
+      body: '{}',
+    });
     expect([malformed.status, forged.status]).toEqual([400, 401]);
     expect(await store.getInbox(1)).toBeUndefined();
   });

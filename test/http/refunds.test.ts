@@ -19,7 +19,10 @@ const cleanups: Array<() => Promise<void>> = [];
 async function start(env: Record<string, string> = {}) {
   dub = await startFakeDub();
   bridge = await startTestBridge({ DUB_API_KEY: dub.apiKey, DUB_API_URL: dub.url, DELIVERY_MAX_BACKOFF_MS: '200', ...env });
-  cleanups.push(() => bridge.close(), () => dub.close());
+  cleanups.push(
+    () => bridge.close(),
+    () => dub.close(),
+  );
 }
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -99,7 +102,11 @@ describe('Stripe charge.refunded', () => {
   test('partial refunds in order take off each new part, and reaching the sale amount voids the commission', async () => {
     await start();
     const commission = await stripeSale();
-    for (const [id, total] of [['evt_a', 300], ['evt_b', 500], ['evt_c', 10000]] as const) {
+    for (const [id, total] of [
+      ['evt_a', 300],
+      ['evt_b', 500],
+      ['evt_c', 10000],
+    ] as const) {
       await bridge.postStripe(chargeRefunded(id, total));
       await settled();
     }
@@ -279,20 +286,22 @@ async function startStripeStandIn(invoiceByPaymentIntent: Record<string, string>
     const paymentIntent = url.searchParams.get('payment[payment_intent]') ?? '';
     const invoice = invoiceByPaymentIntent[paymentIntent];
     const data = invoice
-      ? [{
-          id: 'inpay_1QzSud2eZvKYlo2C',
-          object: 'invoice_payment',
-          amount_paid: 2900,
-          amount_requested: 2900,
-          created: 1742040000,
-          currency: 'usd',
-          invoice,
-          is_default: true,
-          livemode: true,
-          payment: { type: 'payment_intent', payment_intent: paymentIntent },
-          status: 'paid',
-          status_transitions: { canceled_at: null, paid_at: 1742040001 },
-        }]
+      ? [
+          {
+            id: 'inpay_1QzSud2eZvKYlo2C',
+            object: 'invoice_payment',
+            amount_paid: 2900,
+            amount_requested: 2900,
+            created: 1742040000,
+            currency: 'usd',
+            invoice,
+            is_default: true,
+            livemode: true,
+            payment: { type: 'payment_intent', payment_intent: paymentIntent },
+            status: 'paid',
+            status_transitions: { canceled_at: null, paid_at: 1742040001 },
+          },
+        ]
       : [];
     res.writeHead(200).end(JSON.stringify({ object: 'list', data, has_more: false, url: '/v1/invoice_payments' }));
   });

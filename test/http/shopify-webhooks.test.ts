@@ -98,9 +98,7 @@ describe('compliance topics', () => {
     expect(commands[0]).not.toContain('lukas');
     expect(commands[1]).not.toContain('lukas');
     expect(commands[2]).toContain('jane.doe@example.com');
-    expect(ctx.bridge.query('SELECT action, shop, scrubbed_inbox FROM compliance_log')).toEqual([
-      { action: 'redact_customer', shop: SHOP, scrubbed_inbox: 2 },
-    ]);
+    expect(ctx.bridge.query('SELECT action, shop, scrubbed_inbox FROM compliance_log')).toEqual([{ action: 'redact_customer', shop: SHOP, scrubbed_inbox: 2 }]);
   });
 
   test('shop/redact scrubs everything stored for the shop; customers/data_request is recorded', async () => {
@@ -133,7 +131,9 @@ describe('compliance topics', () => {
     await mappedAck(await post('refunds/create', 'refunds-create')); // a refund of the guest order (order_id 5412345678901)
     const redact = JSON.parse(raw('customers-redact'));
     redact.customer = { id: null, email: 'someone.else@example.com' };
-    expect(await mappedAck(await ctx.bridge.postShopify(JSON.stringify(redact), { topic: 'customers/redact', shop: SHOP }))).toMatchObject({ outcome: 'compliance' });
+    expect(await mappedAck(await ctx.bridge.postShopify(JSON.stringify(redact), { topic: 'customers/redact', shop: SHOP }))).toMatchObject({
+      outcome: 'compliance',
+    });
     const stored = ctx.bridge.query(`SELECT event_type, payload IS NULL AS scrubbed FROM inbox WHERE event_type <> 'customers/redact' ORDER BY id`);
     expect(stored).toEqual([
       { event_type: 'orders/paid', scrubbed: 1 },

@@ -7,13 +7,29 @@ import { PADDLE_SECRET } from '../helpers/signers/paddle.js';
 import { POLAR_SECRET } from '../helpers/signers/polar.js';
 import { REVENUECAT_AUTH } from '../helpers/signers/revenuecat.js';
 import { providerCases } from '../shared/provider-cases.js';
-import { DECISION_SQL, expectCase, INBOX_ROWS_SQL, withDecision, OUTBOX_ROWS_SQL, PENDING_ROWS_SQL, webhookCases, type Observed } from '../shared/webhook-cases.js';
+import {
+  DECISION_SQL,
+  expectCase,
+  INBOX_ROWS_SQL,
+  withDecision,
+  OUTBOX_ROWS_SQL,
+  PENDING_ROWS_SQL,
+  webhookCases,
+  type Observed,
+} from '../shared/webhook-cases.js';
 
 /**
  * The shared webhook table on Node: the real bridge over HTTP with a SQLite file and the fake Dub.
  * test/workers/webhook-cases.test.ts runs the same table inside workerd with D1.
  */
-const secrets = { stripe: STRIPE_SECRET, shopify: SHOPIFY_SECRET, paddle: PADDLE_SECRET, polar: POLAR_SECRET, lemonsqueezy: LEMONSQUEEZY_SECRET, revenuecat: REVENUECAT_AUTH };
+const secrets = {
+  stripe: STRIPE_SECRET,
+  shopify: SHOPIFY_SECRET,
+  paddle: PADDLE_SECRET,
+  polar: POLAR_SECRET,
+  lemonsqueezy: LEMONSQUEEZY_SECRET,
+  revenuecat: REVENUECAT_AUTH,
+};
 const ctx = bridgeWithFakeDub({
   PADDLE_WEBHOOK_SECRET: PADDLE_SECRET,
   POLAR_WEBHOOK_SECRET: POLAR_SECRET,
@@ -28,7 +44,9 @@ describe('shared webhook cases (Node, SQLite)', () => {
       const webhook = await delivery.sign(secrets);
       const response = await fetch(`${ctx.bridge.url}${webhook.path}`, { method: 'POST', headers: webhook.headers, body: webhook.body });
       const body = await response.json();
-      await eventually(() => ctx.bridge.query(PENDING_ROWS_SQL)[0].n === 0 && ctx.bridge.query("SELECT count(*) AS n FROM inbox WHERE state = 'received'")[0].n === 0);
+      await eventually(
+        () => ctx.bridge.query(PENDING_ROWS_SQL)[0].n === 0 && ctx.bridge.query("SELECT count(*) AS n FROM inbox WHERE state = 'received'")[0].n === 0,
+      );
       observed.responses.push({ status: response.status, body: withDecision(body, ctx.bridge.query(DECISION_SQL, body.inboxId)[0]) });
     }
     observed.inbox = ctx.bridge.query(INBOX_ROWS_SQL);

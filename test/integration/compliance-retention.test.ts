@@ -15,11 +15,7 @@ function order(orderId: number, customerId: number, email: string, first: string
 }
 
 /** Every stored place personal data could sit, as one text to search. */
-const storedText = (r: Rig) =>
-  JSON.stringify([
-    r.db.all('SELECT payload FROM inbox'),
-    r.db.all('SELECT command, last_error, response FROM outbox'),
-  ]);
+const storedText = (r: Rig) => JSON.stringify([r.db.all('SELECT payload FROM inbox'), r.db.all('SELECT command, last_error, response FROM outbox')]);
 
 describe('Shopify compliance webhooks scrub stored personal data', { timeout: 60_000 }, () => {
   it('customers/redact scrubs one customer, shop/redact the whole shop; both are logged, as is a data request', async () => {

@@ -34,9 +34,15 @@ describe('crashes, restarts and shutdown (child processes on one SQLite file)', 
     let bridge = await r.start(env);
     let killing: Promise<unknown> | null = null;
     const first = bridge;
-    for (const id of await sendInBatches(events, (body) => first.postStripe(body), 16, (n) => {
-      if (n === 100) killing = first.kill('SIGKILL');
-    })) acked.add(id);
+    for (const id of await sendInBatches(
+      events,
+      (body) => first.postStripe(body),
+      16,
+      (n) => {
+        if (n === 100) killing = first.kill('SIGKILL');
+      },
+    ))
+      acked.add(id);
     await killing;
     const ackedBeforeKill = acked.size;
     const committedBeforeKill = r.db.get('SELECT count(*) AS n FROM inbox').n as number;

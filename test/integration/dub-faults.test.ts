@@ -8,11 +8,7 @@ import { checkoutEvent } from './stripe-events.js';
 async function deliverOne(r: Awaited<ReturnType<typeof rig>>, bridge: Awaited<ReturnType<Awaited<ReturnType<typeof rig>>['start']>>, run: string) {
   const event = checkoutEvent(run, 1);
   expect((await bridge.postStripe(event.body)).status).toBe(200);
-  const row = await waitFor(
-    () => r.db.get<OutboxView | undefined>(`SELECT * FROM outbox WHERE state <> 'pending'`),
-    15_000,
-    'the sale to leave pending',
-  );
+  const row = await waitFor(() => r.db.get<OutboxView | undefined>(`SELECT * FROM outbox WHERE state <> 'pending'`), 15_000, 'the sale to leave pending');
   return { event, row };
 }
 
@@ -85,7 +81,7 @@ describe('Dub failures are retried (child process against a fault-injecting fake
     expect(outboxStates(r)).toEqual({ delivered: 20 });
   });
 
-  it('DUB_RATE_LIMIT_PER_MINUTE below Dub\'s limit spaces calls so Dub never answers 429', async () => {
+  it("DUB_RATE_LIMIT_PER_MINUTE below Dub's limit spaces calls so Dub never answers 429", async () => {
     const r = await rig({ dub: { rateLimit: 5, rateWindowMs: 1000 } });
     const bridge = await r.start({ DUB_RATE_LIMIT_PER_MINUTE: '180' });
     for (let i = 0; i < 12; i++) expect((await bridge.postStripe(checkoutEvent('paced', i).body)).status).toBe(200);
@@ -101,10 +97,14 @@ describe('401/403 pause delivery instead of dead-lettering', { timeout: 60_000 }
     const bridge = await r.start();
     for (let i = 0; i < 5; i++) expect((await bridge.postStripe(checkoutEvent('pause', i).body)).status).toBe(200);
 
-    const health = await waitFor(async () => {
-      const body = await (await fetch(`${bridge.url}/healthz`)).json();
-      return body.delivery.status === 'paused' ? body : null;
-    }, 10_000, 'a paused /healthz');
+    const health = await waitFor(
+      async () => {
+        const body = await (await fetch(`${bridge.url}/healthz`)).json();
+        return body.delivery.status === 'paused' ? body : null;
+      },
+      10_000,
+      'a paused /healthz',
+    );
     expect(health.delivery.reason).toContain('401');
     expect(await (await fetch(`${bridge.url}/metrics`)).text()).toMatch(/^dub_bridge_delivery_paused 1$/m);
     expect(bridge.logs.filter((l) => l.level === 'error' && String(l.msg).includes('PAUSED'))).toHaveLength(1);
@@ -124,7 +124,7 @@ describe('401/403 pause delivery instead of dead-lettering', { timeout: 60_000 }
 });
 
 describe('dead letters', { timeout: 60_000 }, () => {
-  it('a 422 is dead-lettered with Dub\'s error, listed for `status`, and delivered by replay after the fix', async () => {
+  it("a 422 is dead-lettered with Dub's error, listed for `status`, and delivered by replay after the fix", async () => {
     const r = await rig();
     r.dub.fail('sale', { status: 422, body: { error: { code: 'unprocessable_entity', message: 'Customer is on a plan without sales tracking' } } });
     const bridge = await r.start();

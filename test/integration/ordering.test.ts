@@ -4,7 +4,7 @@ import { waitFor } from '../helpers/child-bridge.js';
 import { outboxStates, rig } from './setup.js';
 import { checkoutEvent } from './stripe-events.js';
 
-describe('a customer\'s lead goes to Dub before that customer\'s sale', { timeout: 60_000 }, () => {
+describe("a customer's lead goes to Dub before that customer's sale", { timeout: 60_000 }, () => {
   it('holds the sale while the lead is still being retried', async () => {
     const r = await rig();
     r.dub.fail('lead', { status: 503 }, { status: 503 }, { status: 502 });
@@ -26,13 +26,7 @@ describe('a customer\'s lead goes to Dub before that customer\'s sale', { timeou
 
     await waitFor(() => outboxStates(r).delivered === 2, 20_000, 'lead and sale');
     const calls = r.dub.requests.filter((c) => c.path === '/track/lead' || c.path === '/track/sale');
-    expect(calls.map((c) => `${c.path} ${c.status}`)).toEqual([
-      '/track/lead 503',
-      '/track/lead 503',
-      '/track/lead 502',
-      '/track/lead 200',
-      '/track/sale 200',
-    ]);
+    expect(calls.map((c) => `${c.path} ${c.status}`)).toEqual(['/track/lead 503', '/track/lead 503', '/track/lead 502', '/track/lead 200', '/track/sale 200']);
     expect(calls.every((c) => c.body.customerExternalId === signup.customer)).toBe(true);
     const rows = r.db.all(`SELECT kind, attempts FROM outbox ORDER BY id`);
     expect(rows).toEqual([

@@ -77,7 +77,15 @@ async function record(store: Store, eventKey: string, kind: 'sale' | 'refund', i
 }
 
 async function deliveredSale(dispatcher: ReturnType<typeof runner>) {
-  const body = { customerExternalId: 'cus_race', amount: 1000, currency: 'usd', paymentProcessor: 'stripe', eventName: 'Purchase', invoiceId: INVOICE, clickId: 'cl_race' };
+  const body = {
+    customerExternalId: 'cus_race',
+    amount: 1000,
+    currency: 'usd',
+    paymentProcessor: 'stripe',
+    eventName: 'Purchase',
+    invoiceId: INVOICE,
+    clickId: 'cl_race',
+  };
   await record(stores[0]!, 'evt_sale', 'sale', `sale:stripe:${INVOICE}`, { kind: 'sale', body });
   await dispatcher.drain();
   return dub.commissionFor(INVOICE)!;
@@ -91,10 +99,11 @@ const refund = (store: Store, total: number) =>
   });
 
 const patches = () => dub.calls('PATCH', '/commissions/').map((p) => p.body);
-const refundStates = async () => (await stores[0]!.listOutbox({ states: ['pending', 'delivered', 'skipped', 'dead'] })).filter((r) => r.kind === 'refund').map((r) => r.state);
+const refundStates = async () =>
+  (await stores[0]!.listOutbox({ states: ['pending', 'delivered', 'skipped', 'dead'] })).filter((r) => r.kind === 'refund').map((r) => r.state);
 
 describe('refunds with two runners on one database', () => {
-  test('a runner that finds another runner\'s refund in flight waits for it instead of sending its own delta', async () => {
+  test("a runner that finds another runner's refund in flight waits for it instead of sending its own delta", async () => {
     const a = runner('runner-a', stores[0]!);
     const b = runner('runner-b', stores[1]!);
     const commission = await deliveredSale(a);

@@ -22,34 +22,42 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const json = { 'content-type': 'application/json' };
 
 /** Paddle: `Paddle-Signature: ts=<unix>;h1=<hex HMAC of "<ts>:<body>">`. */
-const paddle = (event: unknown, secret?: string) => async (secrets: Secrets): Promise<SignedWebhook> => {
-  const body = JSON.stringify(event);
-  const ts = nowSeconds();
-  const h1 = hex(await hmac(encoder.encode(secret ?? secrets.paddle!), `${ts}:${body}`));
-  return { path: '/webhooks/paddle', headers: { ...json, 'paddle-signature': `ts=${ts};h1=${h1}` }, body };
-};
+const paddle =
+  (event: unknown, secret?: string) =>
+  async (secrets: Secrets): Promise<SignedWebhook> => {
+    const body = JSON.stringify(event);
+    const ts = nowSeconds();
+    const h1 = hex(await hmac(encoder.encode(secret ?? secrets.paddle!), `${ts}:${body}`));
+    return { path: '/webhooks/paddle', headers: { ...json, 'paddle-signature': `ts=${ts};h1=${h1}` }, body };
+  };
 
 /** Polar (Standard Webhooks): base64 HMAC of `<id>.<timestamp>.<body>`; older secrets key with their own bytes. */
-const polar = (event: unknown, webhookId: string) => async (secrets: Secrets): Promise<SignedWebhook> => {
-  const body = JSON.stringify(event);
-  const ts = String(nowSeconds());
-  const mac = base64(await hmac(encoder.encode(secrets.polar!), `${webhookId}.${ts}.${body}`));
-  return { path: '/webhooks/polar', headers: { ...json, 'webhook-id': webhookId, 'webhook-timestamp': ts, 'webhook-signature': `v1,${mac}` }, body };
-};
+const polar =
+  (event: unknown, webhookId: string) =>
+  async (secrets: Secrets): Promise<SignedWebhook> => {
+    const body = JSON.stringify(event);
+    const ts = String(nowSeconds());
+    const mac = base64(await hmac(encoder.encode(secrets.polar!), `${webhookId}.${ts}.${body}`));
+    return { path: '/webhooks/polar', headers: { ...json, 'webhook-id': webhookId, 'webhook-timestamp': ts, 'webhook-signature': `v1,${mac}` }, body };
+  };
 
 /** Lemon Squeezy: `X-Signature` = hex HMAC of the body; `X-Event-Name` names the event. */
-const lemonsqueezy = (event: { meta: { event_name: string } }) => async (secrets: Secrets): Promise<SignedWebhook> => {
-  const body = JSON.stringify(event);
-  const signature = hex(await hmac(encoder.encode(secrets.lemonsqueezy!), body));
-  return { path: '/webhooks/lemonsqueezy', headers: { ...json, 'x-event-name': event.meta.event_name, 'x-signature': signature }, body };
-};
+const lemonsqueezy =
+  (event: { meta: { event_name: string } }) =>
+  async (secrets: Secrets): Promise<SignedWebhook> => {
+    const body = JSON.stringify(event);
+    const signature = hex(await hmac(encoder.encode(secrets.lemonsqueezy!), body));
+    return { path: '/webhooks/lemonsqueezy', headers: { ...json, 'x-event-name': event.meta.event_name, 'x-signature': signature }, body };
+  };
 
 /** RevenueCat: the `Authorization` value set in its dashboard. */
-const revenuecat = (event: unknown, authorization?: string) => async (secrets: Secrets): Promise<SignedWebhook> => ({
-  path: '/webhooks/revenuecat',
-  headers: { ...json, authorization: authorization ?? secrets.revenuecat! },
-  body: JSON.stringify(event),
-});
+const revenuecat =
+  (event: unknown, authorization?: string) =>
+  async (secrets: Secrets): Promise<SignedWebhook> => ({
+    path: '/webhooks/revenuecat',
+    headers: { ...json, authorization: authorization ?? secrets.revenuecat! },
+    body: JSON.stringify(event),
+  });
 
 const recorded = { received: true, duplicate: false, outcome: 'commands', queued: 1 };
 const refused = { error: expect.objectContaining({ code: 'invalid_signature' }) };

@@ -71,15 +71,17 @@ export function withDecision(body: any, decision: { state: string; reason: strin
   return { ...body, outcome, ...(decision.reason ? { reason: decision.reason } : {}), queued: decision.queued };
 }
 
-const stripeWebhook = (event: unknown, options: { tamper?: boolean } = {}) => async (secrets: Secrets): Promise<SignedWebhook> => {
-  const payload = JSON.stringify(event, null, 2);
-  const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: secrets.stripe });
-  return {
-    path: '/webhooks/stripe',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: options.tamper ? payload.replace('"amount_total": 10800', '"amount_total": 1') : payload,
+const stripeWebhook =
+  (event: unknown, options: { tamper?: boolean } = {}) =>
+  async (secrets: Secrets): Promise<SignedWebhook> => {
+    const payload = JSON.stringify(event, null, 2);
+    const signature = await Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: secrets.stripe });
+    return {
+      path: '/webhooks/stripe',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      body: options.tamper ? payload.replace('"amount_total": 10800', '"amount_total": 1') : payload,
+    };
   };
-};
 
 async function shopifyHmac(body: string, secret: string): Promise<string> {
   const encoder = new TextEncoder();
@@ -90,22 +92,24 @@ async function shopifyHmac(body: string, secret: string): Promise<string> {
 
 const SHOP = 'partner-goods.myshopify.com';
 
-const shopifyWebhook = (topic: string, payload: unknown, eventId: string, options: { secret?: string } = {}) => async (secrets: Secrets): Promise<SignedWebhook> => {
-  const body = JSON.stringify(payload);
-  return {
-    path: '/webhooks/shopify',
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-topic': topic,
-      'x-shopify-shop-domain': SHOP,
-      'x-shopify-hmac-sha256': await shopifyHmac(body, options.secret ?? secrets.shopify),
-      'x-shopify-api-version': '2025-07',
-      'x-shopify-webhook-id': `wh-${eventId}`,
-      'x-shopify-event-id': eventId,
-    },
-    body,
+const shopifyWebhook =
+  (topic: string, payload: unknown, eventId: string, options: { secret?: string } = {}) =>
+  async (secrets: Secrets): Promise<SignedWebhook> => {
+    const body = JSON.stringify(payload);
+    return {
+      path: '/webhooks/shopify',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-topic': topic,
+        'x-shopify-shop-domain': SHOP,
+        'x-shopify-hmac-sha256': await shopifyHmac(body, options.secret ?? secrets.shopify),
+        'x-shopify-api-version': '2025-07',
+        'x-shopify-webhook-id': `wh-${eventId}`,
+        'x-shopify-event-id': eventId,
+      },
+      body,
+    };
   };
-};
 
 /** The paid Stripe checkout of the first case, for tests that build on it (the Cron sweeper). */
 export const signPaidCheckout = stripeWebhook(checkoutPaid);

@@ -42,7 +42,11 @@ export async function startFakeDubSwitchboard() {
     const dub = id ? dubs.get(id) : undefined;
     if (!dub) return reply(res, 404, { error: `no fake Dub ${id}` });
     if (req.method === 'GET' && action === 'requests') {
-      return reply(res, 200, dub.requests.map(({ method, path, body, at, status }) => ({ method, path, body, at, status })));
+      return reply(
+        res,
+        200,
+        dub.requests.map(({ method, path, body, at, status }) => ({ method, path, body, at, status })),
+      );
     }
     if (req.method === 'GET' && action === 'stats') return reply(res, 200, { rejected429: dub.rejected429 });
     if (req.method === 'POST' && action === 'fail') {

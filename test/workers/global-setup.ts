@@ -7,4 +7,3 @@ export default async function setup(project: TestProject) {
   project.provide('fakeDubSwitchboard', switchboard.url);
   return () => switchboard.close();
 }
-

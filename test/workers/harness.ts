@@ -17,7 +17,11 @@ export interface RemoteFakeDub {
 
 export async function startRemoteFakeDub(options: FakeDubOptions = {}): Promise<RemoteFakeDub> {
   const switchboard = env.FAKE_DUB_SWITCHBOARD;
-  const created = (await (await fetch(`${switchboard}/dubs`, { method: 'POST', body: JSON.stringify(options) })).json()) as { id: string; url: string; apiKey: string };
+  const created = (await (await fetch(`${switchboard}/dubs`, { method: 'POST', body: JSON.stringify(options) })).json()) as {
+    id: string;
+    url: string;
+    apiKey: string;
+  };
   const base = `${switchboard}/dubs/${created.id}`;
   return {
     url: created.url,

@@ -39,13 +39,25 @@ test("many concurrent consumers never exceed the key's rate: no 429 from a Dub t
   // Twelve consumers at once, five rows each, from two "isolates": only the key's gate is shared.
   const isolates = [workerEnv(dub), workerEnv(dub)];
   const batches = Array.from({ length: 12 }, (_, i) => ids.slice(i * 5, i * 5 + 5));
-  const results = await Promise.all(batches.map((batch, i) => consume(isolates[i % 2]!, batch.map((outboxId) => ({ outboxId })))));
+  const results = await Promise.all(
+    batches.map((batch, i) =>
+      consume(
+        isolates[i % 2]!,
+        batch.map((outboxId) => ({ outboxId })),
+      ),
+    ),
+  );
 
   expect(await dub.rejected429()).toBe(0);
   const leads = (await dub.requests()).filter((r) => r.path === '/track/lead');
   expect(leads).toHaveLength(60);
   expect(leads.every((r) => r.status === 200)).toBe(true);
-  expect(busiestWindow(leads.map((r) => r.at), 2_000)).toBeLessThanOrEqual(40);
+  expect(
+    busiestWindow(
+      leads.map((r) => r.at),
+      2_000,
+    ),
+  ).toBeLessThanOrEqual(40);
   expect(await rows(`SELECT count(*) AS n FROM outbox WHERE state = 'delivered' AND attempts = 1`)).toEqual([{ n: 60 }]);
   for (const result of results) expect(result.acked).toEqual(result.ids);
 });
@@ -63,7 +75,10 @@ test('a 401 from Dub pauses every consumer and /healthz everywhere; a later 200 
   expect(await healthz(isolateB)).toMatchObject({ status: 503, body: { delivery: { status: 'paused' } } });
 
   // A consumer in isolate B holds its rows back: nothing reaches Dub, every row stays pending.
-  const held = await consume(isolateB, others.map((outboxId) => ({ outboxId })));
+  const held = await consume(
+    isolateB,
+    others.map((outboxId) => ({ outboxId })),
+  );
   expect(held.acked).toEqual(held.ids);
   expect((await dub.requests()).map((r) => r.status)).toEqual([401]);
   expect(await rows(`SELECT DISTINCT state FROM outbox`)).toEqual([{ state: 'pending' }]);
@@ -71,10 +86,13 @@ test('a 401 from Dub pauses every consumer and /healthz everywhere; a later 200 
   // Once the probe interval passed, one row probes the key (Dub now says 200) and the rest follow.
   await sleep(600);
   await expect
-    .poll(async () => {
-      await runCron(isolateB);
-      return rows(`SELECT state, count(*) AS n FROM outbox GROUP BY state`);
-    }, { timeout: 10_000, interval: 250 })
+    .poll(
+      async () => {
+        await runCron(isolateB);
+        return rows(`SELECT state, count(*) AS n FROM outbox GROUP BY state`);
+      },
+      { timeout: 10_000, interval: 250 },
+    )
     .toEqual([{ state: 'delivered', n: 4 }]);
   expect((await dub.requests()).map((r) => r.status)).toEqual([401, 200, 200, 200, 200]);
   // Isolate A learns it from the gate too (its reading is at most a second old).

@@ -72,7 +72,17 @@ export async function recordLeads(count: number, prefix = 'lead', tenant: string
     const customer = `${prefix}_${i}`;
     const command = JSON.stringify({ kind: 'lead', body: { clickId: `cl_${customer}`, eventName: 'Sign up', customerExternalId: customer } });
     await store.recordEvent({
-      inbox: { source: 'stripe', eventKey: `evt_${customer}`, eventType: 'customer.created', account: null, tenant, receivedAt: now, payload: '{}', state: 'mapped', reason: null },
+      inbox: {
+        source: 'stripe',
+        eventKey: `evt_${customer}`,
+        eventType: 'customer.created',
+        account: null,
+        tenant,
+        receivedAt: now,
+        payload: '{}',
+        state: 'mapped',
+        reason: null,
+      },
       outbox: [{ kind: 'lead', idempotencyKey: `lead:${customer}`, customerKey: customer, tenant, command, rank: 1, dueAt: now }],
       links: [],
     });

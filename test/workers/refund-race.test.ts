@@ -29,7 +29,7 @@ async function refundWebhook(total: number) {
 
 const patches = async () => (await dub.requests()).filter((r) => r.method === 'PATCH').map((r) => r.body);
 
-test('a drain that finds another drain\'s refund in flight waits for it: the refund is taken off once', async () => {
+test("a drain that finds another drain's refund in flight waits for it: the refund is taken off once", async () => {
   const target = workerEnv(dub);
   expect((await postWebhook(target, await signPaidCheckout({ stripe: env.STRIPE_WEBHOOK_SECRET, shopify: env.SHOPIFY_API_SECRET }))).status).toBe(200);
 
@@ -47,10 +47,15 @@ test('a drain that finds another drain\'s refund in flight waits for it: the ref
   expect(second.status).toBe(200);
 
   await waitOnExecutionContext(firstCtx);
-  await expect.poll(async () => {
-    await runCron(target);
-    return (await rows<{ state: string }>(`SELECT state FROM outbox WHERE kind = 'refund' ORDER BY id`)).map((r) => r.state);
-  }, { timeout: 10_000, interval: 200 }).toEqual(['delivered', 'delivered']);
+  await expect
+    .poll(
+      async () => {
+        await runCron(target);
+        return (await rows<{ state: string }>(`SELECT state FROM outbox WHERE kind = 'refund' ORDER BY id`)).map((r) => r.state);
+      },
+      { timeout: 10_000, interval: 200 },
+    )
+    .toEqual(['delivered', 'delivered']);
 
   // 300 and 500 of the 10800 charge are 278 and 463 of the 10000 sale: 278, then the 185 that was new.
   expect(await patches()).toEqual([

@@ -20,16 +20,20 @@ describe('shared webhook cases (workerd, D1)', () => {
     const target = workerEnv(dub);
     const observed: Observed = { responses: [], inbox: [], outbox: [], dub: [] };
     for (const delivery of c.deliveries) {
-      const answered = await postWebhook(target, await delivery.sign({
+      const answered = await postWebhook(
+        target,
+        await delivery.sign({
           stripe: env.STRIPE_WEBHOOK_SECRET,
           shopify: env.SHOPIFY_API_SECRET,
           paddle: env.PADDLE_WEBHOOK_SECRET,
           polar: env.POLAR_WEBHOOK_SECRET,
           lemonsqueezy: env.LEMONSQUEEZY_WEBHOOK_SECRET,
           revenuecat: env.REVENUECAT_WEBHOOK_AUTH,
-        }));
+        }),
+      );
       const inboxId = (answered.body as { inboxId?: number }).inboxId;
-      const [decision] = inboxId === undefined ? [] : await rows<{ state: string; reason: string | null; queued: number }>(DECISION_SQL.replace('?', String(inboxId)));
+      const [decision] =
+        inboxId === undefined ? [] : await rows<{ state: string; reason: string | null; queued: number }>(DECISION_SQL.replace('?', String(inboxId)));
       observed.responses.push({ status: answered.status, body: withDecision(answered.body, decision) });
     }
     observed.inbox = await rows(INBOX_ROWS_SQL);

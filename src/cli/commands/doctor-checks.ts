@@ -32,7 +32,10 @@ export async function checkDatabase(config: Config): Promise<Check> {
   try {
     const { applied, pending } = migrationState(path);
     if (pending.length > 0) {
-      return { level: 'fail', text: `database: ${pending.length} migration(s) pending on DATABASE_PATH ${path} (${pending.join(', ')}); run "dub-bridge migrate" or start the bridge` };
+      return {
+        level: 'fail',
+        text: `database: ${pending.length} migration(s) pending on DATABASE_PATH ${path} (${pending.join(', ')}); run "dub-bridge migrate" or start the bridge`,
+      };
     }
     const database = openCliDatabase(config);
     try {
@@ -60,7 +63,10 @@ export async function checkDatabase(config: Config): Promise<Check> {
 export async function checkDubKey(config: Config, apiKey: string | undefined, label: string, variable: string): Promise<Check> {
   if (!apiKey) {
     if (dubMode(config) === 'dry_run') {
-      return { level: 'warn', text: `${label}: DRY RUN (DRY_RUN=1, no DUB_API_KEY): commands are recorded and logged, not sent to Dub; to go live set DUB_API_KEY, then "dub-bridge replay --all-dry-run" sends what was recorded` };
+      return {
+        level: 'warn',
+        text: `${label}: DRY RUN (DRY_RUN=1, no DUB_API_KEY): commands are recorded and logged, not sent to Dub; to go live set DUB_API_KEY, then "dub-bridge replay --all-dry-run" sends what was recorded`,
+      };
     }
     return {
       level: 'fail',
@@ -74,7 +80,10 @@ export async function checkDubKey(config: Config, apiKey: string | undefined, la
     if (response.status >= 200 && response.status < 300) return { level: 'ok', text: `${label}: ${config.DUB_API_URL} accepted the API key` };
     const message = printable((response.body as { error?: { message?: string } } | null)?.error?.message ?? '');
     if (response.status === 401 || response.status === 403) {
-      return { level: 'fail', text: `${label}: ${config.DUB_API_URL} refused the API key (${response.status} ${message}); fix ${variable}: create a key in the Dub workspace settings` };
+      return {
+        level: 'fail',
+        text: `${label}: ${config.DUB_API_URL} refused the API key (${response.status} ${message}); fix ${variable}: create a key in the Dub workspace settings`,
+      };
     }
     return { level: 'fail', text: `${label}: ${config.DUB_API_URL} answered ${response.status} ${message}; check DUB_API_URL and ${variable}` };
   } catch (error) {
@@ -94,7 +103,12 @@ export function checkSecrets(config: Config, providers: readonly ProviderDefinit
   }));
   const unused = sources.filter((s) => s.count === 0 && s.tenants === 0);
   if (unused.length === sources.length) {
-    return [{ level: 'fail', text: `secrets: no payment processor is configured, so every webhook is refused; set the variable of yours: ${sources.map((s) => `${s.variable} (${s.name})`).join(', ')}` }];
+    return [
+      {
+        level: 'fail',
+        text: `secrets: no payment processor is configured, so every webhook is refused; set the variable of yours: ${sources.map((s) => `${s.variable} (${s.name})`).join(', ')}`,
+      },
+    ];
   }
   const checks = sources
     .filter((s) => !unused.includes(s))

@@ -35,7 +35,8 @@ async function doctor(options: { database?: string }, ctx: CliContext): Promise<
     report({ level: 'fail', text: `config: ${(error as Error).message}${loaded}` });
     return 1;
   }
-  for (const hint of configHints(Object.keys(ctx.env), Object.keys(fullConfigSchema(providers).shape))) report({ level: 'warn', text: `config: ${hint.message}` });
+  for (const hint of configHints(Object.keys(ctx.env), Object.keys(fullConfigSchema(providers).shape)))
+    report({ level: 'warn', text: `config: ${hint.message}` });
   report(await checkDatabase(config));
   report(await checkDubKey(config, config.DUB_API_KEY, 'dub', 'DUB_API_KEY'));
   for (const tenant of config.tenants?.tenants ?? []) {

@@ -29,9 +29,7 @@ export const eventsCommand: CommandModule = (program, ctx) => {
     .option(...databaseOption)
     .option('--payload', 'include the stored webhook payload (masked)')
     .option('--json', 'print JSON (for scripts)')
-    .action(async (ref: string, options: { database?: string; payload?: boolean; json?: boolean }) =>
-      ctx.setExitCode(await show(ref, options, ctx)),
-    );
+    .action(async (ref: string, options: { database?: string; payload?: boolean; json?: boolean }) => ctx.setExitCode(await show(ref, options, ctx)));
 };
 
 async function list(options: EventFilter & { database?: string; json?: boolean }, ctx: CliContext): Promise<number> {
@@ -55,7 +53,9 @@ async function list(options: EventFilter & { database?: string; json?: boolean }
     for (const row of rows) {
       const commands = row.commands.map((c) => `${c.kind}:${c.state}`).join(' ') || '-';
       const why = row.reason ? `  (${printable(row.reason)})` : '';
-      ctx.out.line(`${String(row.id).padStart(5)}  ${isoTime(row.receivedAt)}  ${row.source.padEnd(7)} ${printable(row.eventType).padEnd(34)} ${row.state.padEnd(10)} ${commands}${why}`);
+      ctx.out.line(
+        `${String(row.id).padStart(5)}  ${isoTime(row.receivedAt)}  ${row.source.padEnd(7)} ${printable(row.eventType).padEnd(34)} ${row.state.padEnd(10)} ${commands}${why}`,
+      );
     }
     return 0;
   } finally {
@@ -96,7 +96,9 @@ async function show(ref: string, options: { database?: string; payload?: boolean
     out.line('');
     out.line(commands.length === 0 ? 'no Dub commands' : `Dub commands (${commands.length}):`);
     for (const c of commands) {
-      out.line(`  #${c.id} ${c.kind}  ${c.state}  attempts ${c.attempts}  created ${c.createdAt}${c.nextAttemptAt ? `  next attempt ${c.nextAttemptAt}` : ''}${c.finishedAt ? `  finished ${c.finishedAt}` : ''}`);
+      out.line(
+        `  #${c.id} ${c.kind}  ${c.state}  attempts ${c.attempts}  created ${c.createdAt}${c.nextAttemptAt ? `  next attempt ${c.nextAttemptAt}` : ''}${c.finishedAt ? `  finished ${c.finishedAt}` : ''}`,
+      );
       if (c.lastError) out.line(`     last error: ${inert(c.lastError)}`);
       if (c.response) out.line(`     Dub answered: ${inert(c.response)}`);
       out.line(`     command: ${inert(c.command)}`);

@@ -16,7 +16,9 @@ export const migrateCommand: CommandModule = (program, ctx) => {
       if (applied.length > 0) {
         ctx.out.line(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'} to ${path}: ${applied.join(', ')}`);
       } else {
-        ctx.out.line(`${path} is up to date (${after.applied.length} migration${after.applied.length === 1 ? '' : 's'}, latest ${after.applied.at(-1) ?? 'none'})`);
+        ctx.out.line(
+          `${path} is up to date (${after.applied.length} migration${after.applied.length === 1 ? '' : 's'}, latest ${after.applied.at(-1) ?? 'none'})`,
+        );
       }
       ctx.setExitCode(0);
     });

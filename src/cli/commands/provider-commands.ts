@@ -28,9 +28,9 @@ export function addProviderSubcommands(program: Command, group: Command, part: '
       const command: AdapterCommand | undefined = (adapter as CliAdapter)[part];
       const subcommand = subcommands.get(source);
       if (!command || !subcommand) continue;
-      command.options(subcommand.description(command.description)).action(async (options: unknown) =>
-        ctx.setExitCode(await command.run(options, { ctx, provider: async () => providerNamed(source)! })),
-      );
+      command
+        .options(subcommand.description(command.description))
+        .action(async (options: unknown) => ctx.setExitCode(await command.run(options, { ctx, provider: async () => providerNamed(source)! })));
     }
   });
 }

@@ -8,9 +8,14 @@ import { usageError } from '../errors.js';
  */
 
 /** A secret from standard input (its first line) or the environment variable; a flag carrying it is refused (exit 2). */
-export async function secretFrom(ctx: CliContext, source: { flag?: string | undefined; stdin?: boolean | undefined; variable: string; stdinFlag: string; flagName: string }) {
+export async function secretFrom(
+  ctx: CliContext,
+  source: { flag?: string | undefined; stdin?: boolean | undefined; variable: string; stdinFlag: string; flagName: string },
+) {
   if (source.flag !== undefined) {
-    throw usageError(`${source.flagName} is not accepted: a secret on the command line stays in shell history and shows in ps; set ${source.variable}, or pipe it in with ${source.stdinFlag}`);
+    throw usageError(
+      `${source.flagName} is not accepted: a secret on the command line stays in shell history and shows in ps; set ${source.variable}, or pipe it in with ${source.stdinFlag}`,
+    );
   }
   if (!source.stdin) return ctx.env[source.variable]?.trim() || undefined;
   const value = (await ctx.readStdin()).split(/\r?\n/)[0]?.trim();

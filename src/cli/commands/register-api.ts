@@ -53,7 +53,10 @@ function apiOptions(command: Command, r: WebhookRegistrar): Command {
   if (r.flags.sandbox) command.option('--sandbox', `use ${r.label}'s sandbox (${r.bases.sandbox})`);
   return command
     .option('--json', 'print JSON (for scripts)')
-    .addHelpText('after', `\nThe token comes from ${r.credential.variable} (or ${r.credential.stdinFlag}), never from a flag; ${r.baseVariable} overrides the API's address (default ${r.bases.live}).`);
+    .addHelpText(
+      'after',
+      `\nThe token comes from ${r.credential.variable} (or ${r.credential.stdinFlag}), never from a flag; ${r.baseVariable} overrides the API's address (default ${r.bases.live}).`,
+    );
 }
 
 /** The API client with the token from the environment or standard input; none is a configuration error (78). */
@@ -94,14 +97,29 @@ async function runRegister(r: WebhookRegistrar, options: ApiOptions, ctx: CliCon
   const check = result.secret ? provider.secret.safeParse(result.secret) : null;
   const refusal = check && !check.success ? check.error.issues[0]?.message : undefined;
   if (options.json) {
-    ctx.out.json({ provider: r.source, action: result.action, id: result.id, url, api: api.base, events: result.events, ...result.details, secret: result.secret, secretVariable: provider.secretVariable });
+    ctx.out.json({
+      provider: r.source,
+      action: result.action,
+      id: result.id,
+      url,
+      api: api.base,
+      events: result.events,
+      ...result.details,
+      secret: result.secret,
+      secretVariable: provider.secretVariable,
+    });
     return 0;
   }
   printRegistration(r, result, { url, variable: provider.secretVariable, tenant: options.tenant, refusal }, ctx);
   return 0;
 }
 
-function printRegistration(r: WebhookRegistrar, result: Registration, at: { url: string; variable: string; tenant?: string | undefined; refusal?: string | undefined }, ctx: CliContext) {
+function printRegistration(
+  r: WebhookRegistrar,
+  result: Registration,
+  at: { url: string; variable: string; tenant?: string | undefined; refusal?: string | undefined },
+  ctx: CliContext,
+) {
   const { out } = ctx;
   out.line(`${result.action} ${r.label} ${r.noun} ${result.id} (${result.summary}) -> ${at.url}`);
   out.line(`events: ${result.events.join(', ')}`);

@@ -7,6 +7,8 @@ import { addProviderSubcommands } from './provider-commands.js';
  * every provider in the registry has one.
  */
 export const registerCommand: CommandModule = (program, ctx) => {
-  const register = program.command('register').description("create (or update) the providers' webhook registrations for the bridge, or print the steps where there is no API");
+  const register = program
+    .command('register')
+    .description("create (or update) the providers' webhook registrations for the bridge, or print the steps where there is no API");
   addProviderSubcommands(program, register, 'register', ctx);
 };

@@ -35,7 +35,11 @@ export async function replayUnmapped(options: ReplayOptions, ctx: CliContext): P
     let added = 0;
     const problems: string[] = [];
     for (const event of events) {
-      const report = await replay({ by: 'event', event: String(event.id) }, { remap: true, states: FINISHED }, { store: database.store, config: database.config, now: ctx.now });
+      const report = await replay(
+        { by: 'event', event: String(event.id) },
+        { remap: true, states: FINISHED },
+        { store: database.store, config: database.config, now: ctx.now },
+      );
       added += report.added;
       // An unmapped event has no stored command to fall back on: the fix is in the mapping.
       problems.push(...report.problems.map((p) => p.replace('; replay without --remap to send the stored command', '; it stays unmapped')));
@@ -43,7 +47,14 @@ export async function replayUnmapped(options: ReplayOptions, ctx: CliContext): P
     const ids = events.map((e) => e.id);
     const after = ids.length ? await database.reader.select({ id: inbox.id, state: inbox.state }).from(inbox).where(inArray(inbox.id, ids)) : [];
     const count = (state: string) => after.filter((e) => e.state === state).length;
-    const outcome = { events: events.length, mapped: count('mapped'), ignored: count('ignored') + count('compliance'), stillUnmapped: count('unmapped'), added, problems };
+    const outcome = {
+      events: events.length,
+      mapped: count('mapped'),
+      ignored: count('ignored') + count('compliance'),
+      stillUnmapped: count('unmapped'),
+      added,
+      problems,
+    };
     const waited = options.wait && added > 0 ? await waitForDelivery(database, { inboxIds: ids }, options.waitTimeout * 1000, ctx) : null;
     if (options.json) ctx.out.json({ ...outcome, ...(waited ? { finished: waited } : {}) });
     else printOutcome(outcome, waited, ctx);
@@ -63,9 +74,15 @@ function printSelected(events: UnmappedEvent[], ctx: CliContext, json?: boolean)
   return 0;
 }
 
-function printOutcome(o: { events: number; mapped: number; ignored: number; stillUnmapped: number; added: number; problems: string[] }, waited: Waited | null, ctx: CliContext) {
+function printOutcome(
+  o: { events: number; mapped: number; ignored: number; stillUnmapped: number; added: number; problems: string[] },
+  waited: Waited | null,
+  ctx: CliContext,
+) {
   const { out } = ctx;
-  out.line(`rebuilt ${o.events} unmapped event${o.events === 1 ? '' : 's'}: ${o.mapped} mapped (${o.added} new command${o.added === 1 ? '' : 's'}), ${o.ignored} ignored, ${o.stillUnmapped} still unmapped`);
+  out.line(
+    `rebuilt ${o.events} unmapped event${o.events === 1 ? '' : 's'}: ${o.mapped} mapped (${o.added} new command${o.added === 1 ? '' : 's'}), ${o.ignored} ignored, ${o.stillUnmapped} still unmapped`,
+  );
   for (const problem of o.problems) out.line(`  ${out.style('yellow', 'note')} ${printable(problem)}`);
   if (waited) out.line(describeWaited(waited));
   else if (o.added > 0) out.line('the running bridge sends them now; follow with "dub-bridge status" (or replay with --wait)');

@@ -28,6 +28,8 @@ export async function waitForDelivery(database: CliDatabase, tracked: OutboxFilt
 
 /** `finished: delivered 2 · dead 1` (and why waiting stopped). */
 export function describeWaited(waited: Waited): string {
-  const states = Object.entries(waited.states).map(([state, n]) => `${state} ${n}`).join(' · ');
+  const states = Object.entries(waited.states)
+    .map(([state, n]) => `${state} ${n}`)
+    .join(' · ');
   return `finished: ${states}${waited.timedOut ? ' (stopped waiting; is the bridge running?)' : ''}`;
 }

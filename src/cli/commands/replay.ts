@@ -131,7 +131,9 @@ function printDryRun({ rows }: Awaited<ReturnType<typeof selectedRows>>, ctx: Cl
 function printReport(report: ReplayReport, waited: Waited | null, ctx: CliContext) {
   const { out } = ctx;
   const extra = [report.remapped ? `${report.remapped} rebuilt` : '', report.added ? `${report.added} new` : ''].filter(Boolean).join(', ');
-  out.line(`matched ${report.matched} finished command${report.matched === 1 ? '' : 's'}; requeued ${report.requeued}${extra ? ` (${extra})` : ''}; ${report.unchanged} left as they were`);
+  out.line(
+    `matched ${report.matched} finished command${report.matched === 1 ? '' : 's'}; requeued ${report.requeued}${extra ? ` (${extra})` : ''}; ${report.unchanged} left as they were`,
+  );
   for (const problem of report.problems) out.line(`  ${out.style('yellow', 'note')} ${printable(problem)}`);
   if (!waited) {
     if (report.requeued + report.added > 0) out.line('the running bridge sends them now; follow with "dub-bridge status" (or replay with --wait)');

@@ -30,8 +30,7 @@ async function status(options: StatusOptions, ctx: CliContext): Promise<number> 
     const pause = await deliveryPause(database.reader);
     // Keys and errors may quote a customer's email (an external id can be one): masked like logs.
     const dead = (await database.store.listDeadLetters(options.deadLimit)).map(maskPersonalData);
-    const oldestPendingAgeSeconds =
-      stats.oldestPendingCreatedAt === null ? null : Math.round((ctx.now() - stats.oldestPendingCreatedAt) / 1000);
+    const oldestPendingAgeSeconds = stats.oldestPendingCreatedAt === null ? null : Math.round((ctx.now() - stats.oldestPendingCreatedAt) / 1000);
     if (options.json) {
       ctx.out.json({
         database: database.path,
@@ -59,7 +58,9 @@ async function status(options: StatusOptions, ctx: CliContext): Promise<number> 
     out.line('');
     out.line(`dead letters (newest ${dead.length} of ${stats.counts.dead}; replay with "dub-bridge replay --id <id>" or --all-dead):`);
     for (const d of dead) {
-      out.line(`  #${d.id}  ${d.source} ${d.kind}  event ${d.inboxId} ${printable(d.eventType)} ${printable(d.eventKey)}  attempts ${d.attempts}  dead since ${isoTime(d.deadAt) ?? '-'}`);
+      out.line(
+        `  #${d.id}  ${d.source} ${d.kind}  event ${d.inboxId} ${printable(d.eventType)} ${printable(d.eventKey)}  attempts ${d.attempts}  dead since ${isoTime(d.deadAt) ?? '-'}`,
+      );
       out.line(`        ${d.lastError === null ? '(no error recorded)' : printable(d.lastError)}`);
     }
     return 0;

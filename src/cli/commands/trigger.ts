@@ -45,7 +45,11 @@ export const triggerCommand: CommandModule = (program, ctx) => {
     describeProviders(command, triggerProviders, providers);
   });
   command
-    .addOption(new Option('--wait <seconds>', 'how long to wait for the bridge to deliver (0: do not look)').argParser((v) => (v === '0' ? 0 : positiveInteger(v))).default(5))
+    .addOption(
+      new Option('--wait <seconds>', 'how long to wait for the bridge to deliver (0: do not look)')
+        .argParser((v) => (v === '0' ? 0 : positiveInteger(v)))
+        .default(5),
+    )
     .option('--json', 'print JSON (for scripts)')
     .action(async (provider: string, event: string | undefined, options: TriggerOptions) => ctx.setExitCode(await trigger(provider, event, options, ctx)));
 };
@@ -110,13 +114,17 @@ async function trigger(source: string, event: string | undefined, options: Trigg
   const url = webhookUrl(options.url ?? `http://127.0.0.1:${config.PORT}`, source, options.tenant);
   const id = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
   const account = sender.account ? (options[new Option(sender.account.flags).attributeName()] as string | undefined) : undefined;
-  const request = build({ clickId: options.clickId, customer: options.customer, amount: options.amount, currency: options.currency, account, id, now: ctx.now() }, secret);
+  const request = build(
+    { clickId: options.clickId, customer: options.customer, amount: options.amount, currency: options.currency, account, id, now: ctx.now() },
+    secret,
+  );
   const response = await post(url, request);
   const answer = await response.text();
   if (!response.ok) throw new CliError(refusal(response.status, answer, url, definition.secretVariable));
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
   const database = resolve(config.DATABASE_PATH);
-  const recorded = local && options.wait > 0 && existsSync(database) ? await showRecorded({ database, source, request, config, waitMs: options.wait * 1000, ctx }) : null;
+  const recorded =
+    local && options.wait > 0 && existsSync(database) ? await showRecorded({ database, source, request, config, waitMs: options.wait * 1000, ctx }) : null;
   if (options.json) {
     ctx.out.json({ url, status: response.status, answer: parseJson(answer), eventKey: recorded?.event?.eventKey ?? null, recorded });
     return 0;
@@ -138,7 +146,10 @@ async function secretFor(config: Config, source: string, variable: string, tenan
     if (own) return own;
   }
   const secret = config.providers[source]?.secrets[0];
-  if (!secret) throw configError(`${variable}: not set here; trigger signs with the secret the bridge verifies with, so set the same ${variable} (in .env or the environment)`);
+  if (!secret)
+    throw configError(
+      `${variable}: not set here; trigger signs with the secret the bridge verifies with, so set the same ${variable} (in .env or the environment)`,
+    );
   return secret;
 }
 

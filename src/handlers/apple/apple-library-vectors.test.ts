@@ -30,7 +30,12 @@ describe("Apple's chain test vectors", () => {
   });
 
   it('an intermediate without 1.2.840.113635.100.6.2.1 is refused', async () => {
-    const result = await verifyAppleChain(cert(vectors.chain.leafCertForIntermediateCaInvalidOid), cert(vectors.chain.intermediateCaInvalidOid), [cert(rootCa)], at);
+    const result = await verifyAppleChain(
+      cert(vectors.chain.leafCertForIntermediateCaInvalidOid),
+      cert(vectors.chain.intermediateCaInvalidOid),
+      [cert(rootCa)],
+      at,
+    );
     expect(result).toEqual({ ok: false, message: expect.stringContaining('1.2.840.113635.100.6.2.1') });
   });
 
@@ -52,7 +57,12 @@ describe("Apple's chain test vectors", () => {
   });
 
   it("Apple's real production chain (WWDR G6, P-384/SHA-384) verifies under the shipped Apple Root CA - G3", async () => {
-    const result = await verifyAppleChain(cert(vectors.chain.realAppleSigningCertificate), cert(vectors.chain.realAppleIntermediate), loadTrustedRoots(undefined), at);
+    const result = await verifyAppleChain(
+      cert(vectors.chain.realAppleSigningCertificate),
+      cert(vectors.chain.realAppleIntermediate),
+      loadTrustedRoots(undefined),
+      at,
+    );
     expect(result.ok).toBe(true);
   });
 });
@@ -92,7 +102,11 @@ describe("Apple's signed samples (mock_signed_data) with testCA.der as the confi
     const text = JSON.stringify({ signedPayload: vectors.signed.wrongBundleId });
     const verify = createAppleVerifier(['com.example'], { now: () => at, settings: { APPLE_ROOT_CERTS: pem(vectors.testCaDer) } });
     const result = await verify({ body: new TextEncoder().encode(text), text, header: () => null });
-    expect(result).toEqual({ ok: false, reason: 'invalid_signature', message: expect.stringContaining('"com.example.wrong", which is not in APPLE_BUNDLE_ID') });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'invalid_signature',
+      message: expect.stringContaining('"com.example.wrong", which is not in APPLE_BUNDLE_ID'),
+    });
   });
 
   it('missingX5CHeaderClaim is refused', async () => {

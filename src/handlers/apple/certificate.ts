@@ -100,9 +100,18 @@ function parse(der: Uint8Array<ArrayBuffer>): ParsedCertificate {
   const { extensions, isCa } = extensionsTlv ? extensionsOf(extensionsTlv) : { extensions: new Set<string>(), isCa: false };
   // Copies, as before: nothing handed out aliases the caller's buffer or another field.
   return {
-    der, tbs: copy(tbsTlv.raw), subject: copy(subject.raw), issuer: copy(issuer.raw),
-    subjectText: describeName(subject), issuerText: describeName(issuer), notBefore, notAfter, extensions, isCa,
-    key: { curve, point: copy(point) }, signature: { hash, der: copy(signatureValue.bytes) },
+    der,
+    tbs: copy(tbsTlv.raw),
+    subject: copy(subject.raw),
+    issuer: copy(issuer.raw),
+    subjectText: describeName(subject),
+    issuerText: describeName(issuer),
+    notBefore,
+    notAfter,
+    extensions,
+    isCa,
+    key: { curve, point: copy(point) },
+    signature: { hash, der: copy(signatureValue.bytes) },
   };
 }
 

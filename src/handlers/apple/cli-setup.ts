@@ -17,11 +17,18 @@ export const appleSetup: ManualProvider = {
         `Sandbox Server URL: ${url}   (optional: TestFlight and sandbox purchases; they follow TEST_EVENTS)`,
       ],
       bridge: [
-        bundle ? `APPLE_BUNDLE_ID is set here (${bundle})` : `APPLE_BUNDLE_ID is not set here: set it to the app's bundle ID (e.g. com.example.app)${tenant ? ` or in TENANTS_FILE providers.apple.secret of tenant "${tenant}"` : ''}; without it the route answers 503`,
-        isSet(ctx, 'APPLE_APP_APPLE_ID') ? 'APPLE_APP_APPLE_ID is set here' : "APPLE_APP_APPLE_ID is not set here: set it to the app's Apple ID (digits, App Information) before Production notifications arrive",
-        isSet(ctx, 'APPLE_ROOT_CERTS') ? 'APPLE_ROOT_CERTS is set here: only those roots are trusted (Apple Root CA - G3 is not, unless listed)' : 'trusted root: Apple Root CA - G3 (shipped with the bridge)',
+        bundle
+          ? `APPLE_BUNDLE_ID is set here (${bundle})`
+          : `APPLE_BUNDLE_ID is not set here: set it to the app's bundle ID (e.g. com.example.app)${tenant ? ` or in TENANTS_FILE providers.apple.secret of tenant "${tenant}"` : ''}; without it the route answers 503`,
+        isSet(ctx, 'APPLE_APP_APPLE_ID')
+          ? 'APPLE_APP_APPLE_ID is set here'
+          : "APPLE_APP_APPLE_ID is not set here: set it to the app's Apple ID (digits, App Information) before Production notifications arrive",
+        isSet(ctx, 'APPLE_ROOT_CERTS')
+          ? 'APPLE_ROOT_CERTS is set here: only those roots are trusted (Apple Root CA - G3 is not, unless listed)'
+          : 'trusted root: Apple Root CA - G3 (shipped with the bridge)',
       ],
-      check: 'a sandbox purchase, or the App Store Server API\'s "Request a Test Notification" (POST /inApps/v1/notifications/test), sends a TEST notification: recorded as ignored, answered 200',
+      check:
+        'a sandbox purchase, or the App Store Server API\'s "Request a Test Notification" (POST /inApps/v1/notifications/test), sends a TEST notification: recorded as ignored, answered 200',
     };
   },
   unregister: (url) => `App Store Connect > your app > App Information > App Store Server Notifications: clear the Production and Sandbox URLs that are ${url}`,

@@ -6,7 +6,8 @@ import { APPLE_ROOT_CA_G3 } from './root-certificates.js';
 
 /** Test-side DER encoder, independent of the reader: tag, minimal length, contents. */
 const bytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-const lengthOctets = (n: number) => (n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+const lengthOctets = (n: number) =>
+  n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
 const tlv = (tag: number, ...parts: Uint8Array[]) => {
   const value = parts.flatMap((part) => [...part]);
   return Uint8Array.from([tag, ...lengthOctets(value.length), ...value]);
@@ -97,9 +98,15 @@ describe('DER values', () => {
   });
 
   it.each([
-    [TAG.UTC_TIME, '230229120000Z'], [TAG.UTC_TIME, '241301000000Z'], [TAG.UTC_TIME, '240101240000Z'],
-    [TAG.UTC_TIME, '240101000060Z'], [TAG.UTC_TIME, '2401010000Z'], [TAG.UTC_TIME, '240101000000+0000'],
-    [TAG.UTC_TIME, '24O101000000Z'], [TAG.GENERALIZED_TIME, '20240101000000.5Z'], [TAG.GENERALIZED_TIME, '240101000000Z'],
+    [TAG.UTC_TIME, '230229120000Z'],
+    [TAG.UTC_TIME, '241301000000Z'],
+    [TAG.UTC_TIME, '240101240000Z'],
+    [TAG.UTC_TIME, '240101000060Z'],
+    [TAG.UTC_TIME, '2401010000Z'],
+    [TAG.UTC_TIME, '240101000000+0000'],
+    [TAG.UTC_TIME, '24O101000000Z'],
+    [TAG.GENERALIZED_TIME, '20240101000000.5Z'],
+    [TAG.GENERALIZED_TIME, '240101000000Z'],
     [TAG.OCTET_STRING, '240101000000Z'],
   ])('refuses the time (tag %i) %s', (tag, text) => expect(() => time(tag, text)).toThrow(DerError));
 
@@ -139,19 +146,39 @@ describe('parseCertificate on hostile input (before any signature is checked)', 
   const SIGNATURE = bytes('3006020101020102');
 
   /** Omitted options are the well-formed defaults; `extensions: null` leaves the [3] field out. */
-  interface Options { version?: Uint8Array[]; innerAlgorithm?: Uint8Array; outerAlgorithm?: Uint8Array; key?: Uint8Array; extensions?: Uint8Array[] | null }
-  const tbsOf = (o: Options) => seq(...(o.version ?? [tlv(TAG.explicit(0), bytes('020102'))]), bytes('020101'), o.innerAlgorithm ?? ECDSA_SHA256, ISSUER,
-    seq(tlv(TAG.UTC_TIME, ascii('250101000000Z')), tlv(TAG.GENERALIZED_TIME, ascii('20500101000000Z'))), SUBJECT, o.key ?? P256_KEY,
-    ...(o.extensions === null ? [] : [tlv(TAG.explicit(3), seq(...(o.extensions ?? [CA, APPLE_LEAF])))]));
+  interface Options {
+    version?: Uint8Array[];
+    innerAlgorithm?: Uint8Array;
+    outerAlgorithm?: Uint8Array;
+    key?: Uint8Array;
+    extensions?: Uint8Array[] | null;
+  }
+  const tbsOf = (o: Options) =>
+    seq(
+      ...(o.version ?? [tlv(TAG.explicit(0), bytes('020102'))]),
+      bytes('020101'),
+      o.innerAlgorithm ?? ECDSA_SHA256,
+      ISSUER,
+      seq(tlv(TAG.UTC_TIME, ascii('250101000000Z')), tlv(TAG.GENERALIZED_TIME, ascii('20500101000000Z'))),
+      SUBJECT,
+      o.key ?? P256_KEY,
+      ...(o.extensions === null ? [] : [tlv(TAG.explicit(3), seq(...(o.extensions ?? [CA, APPLE_LEAF])))]),
+    );
   const certificate = (o: Options = {}) => seq(tbsOf(o), o.outerAlgorithm ?? o.innerAlgorithm ?? ECDSA_SHA256, tlv(TAG.BIT_STRING, bytes('00'), SIGNATURE));
 
   it('reads every field the chain check uses from a well-formed certificate', () => {
     const parsed = parseCertificate(certificate());
     expect(parsed).toMatchObject({
-      tbs: tbsOf({}), subject: SUBJECT, issuer: ISSUER, isCa: true,
-      subjectText: 'CN=Test\uFFFDLeaf, 2.5.4.5=#1e020041', issuerText: 'C=US, O=Example',
-      notBefore: Date.parse('2025-01-01T00:00:00Z'), notAfter: Date.parse('2050-01-01T00:00:00Z'),
-      key: { curve: 'P-256', point }, signature: { hash: 'SHA-256', der: SIGNATURE },
+      tbs: tbsOf({}),
+      subject: SUBJECT,
+      issuer: ISSUER,
+      isCa: true,
+      subjectText: 'CN=Test\uFFFDLeaf, 2.5.4.5=#1e020041',
+      issuerText: 'C=US, O=Example',
+      notBefore: Date.parse('2025-01-01T00:00:00Z'),
+      notAfter: Date.parse('2050-01-01T00:00:00Z'),
+      key: { curve: 'P-256', point },
+      signature: { hash: 'SHA-256', der: SIGNATURE },
     });
     expect([...parsed.extensions]).toEqual(['2.5.29.19', '1.2.840.113635.100.6.11.1']);
     expect(parseCertificate(certificate({ extensions: [extension('551d13', seq())] })).isCa).toBe(false);
@@ -161,10 +188,18 @@ describe('parseCertificate on hostile input (before any signature is checked)', 
     ['a trailing byte', Uint8Array.from([...certificate(), 0]), 'unexpected data at the end of the input'],
     ['a repeated extension', certificate({ extensions: [CA, APPLE_LEAF, CA] }), 'repeats extension 2.5.29.19'],
     ['an empty extensions list', certificate({ extensions: [] }), 'extensions is empty'],
-    ['a signed algorithm that differs from the outer one', certificate({ outerAlgorithm: seq(oid('2a8648ce3d040303')) }), 'differs from the one in its signed part'],
+    [
+      'a signed algorithm that differs from the outer one',
+      certificate({ outerAlgorithm: seq(oid('2a8648ce3d040303')) }),
+      'differs from the one in its signed part',
+    ],
     ['extensions in a version 1 certificate', certificate({ version: [] }), 'version 1 cannot carry'],
     ['a compressed point', certificate({ key: seq(P256, tlv(TAG.BIT_STRING, bytes('0002'), point.subarray(1, 33))) }), 'not an uncompressed P-256 point'],
-    ['an RSA key', certificate({ key: seq(seq(oid('2a864886f70d010101'), bytes('0500')), tlv(TAG.BIT_STRING, bytes('00'), point)) }), 'not an EC key (1.2.840.113549.1.1.1)'],
+    [
+      'an RSA key',
+      certificate({ key: seq(seq(oid('2a864886f70d010101'), bytes('0500')), tlv(TAG.BIT_STRING, bytes('00'), point)) }),
+      'not an EC key (1.2.840.113549.1.1.1)',
+    ],
     ['an RSA signature', certificate({ innerAlgorithm: seq(oid('2a864886f70d01010b'), bytes('0500')) }), 'signed with 1.2.840.113549.1.1.11, not ECDSA'],
     ['cA encoded as 0x01', certificate({ extensions: [extension('551d13', seq(bytes('010101')))] }), 'BOOLEAN is not 0x00 or 0xFF'],
   ])('refuses %s', (_name, input, message) => {

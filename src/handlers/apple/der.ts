@@ -13,22 +13,38 @@ export class DerError extends Error {
 
 /** Universal tags (with the constructed bit where DER requires it) and X.509's context tags. */
 export const TAG = {
-  BOOLEAN: 0x01, INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, OID: 0x06,
-  UTF8_STRING: 0x0c, PRINTABLE_STRING: 0x13, IA5_STRING: 0x16, UTC_TIME: 0x17, GENERALIZED_TIME: 0x18,
-  SEQUENCE: 0x30, SET: 0x31,
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  OID: 0x06,
+  UTF8_STRING: 0x0c,
+  PRINTABLE_STRING: 0x13,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  SEQUENCE: 0x30,
+  SET: 0x31,
   /** `[n] EXPLICIT` (constructed) and `[n] IMPLICIT` of a primitive type. */
   explicit: (n: number) => 0xa0 | n,
   implicit: (n: number) => 0x80 | n,
 } as const;
 
 /** One tag-length-value: `value` is the contents, `raw` the whole encoding (views, not copies). */
-export interface Tlv { tag: number; value: Uint8Array<ArrayBuffer>; raw: Uint8Array<ArrayBuffer> }
+export interface Tlv {
+  tag: number;
+  value: Uint8Array<ArrayBuffer>;
+  raw: Uint8Array<ArrayBuffer>;
+}
 
 /** Reads the TLVs inside one constructed value (or a whole input) in order; `what` names it in errors. */
 export class DerReader {
   private offset = 0;
 
-  constructor(private readonly bytes: Uint8Array<ArrayBuffer>, private readonly what: string) {}
+  constructor(
+    private readonly bytes: Uint8Array<ArrayBuffer>,
+    private readonly what: string,
+  ) {}
 
   /** Whether every byte has been read. */
   get done(): boolean {

@@ -30,5 +30,10 @@ export type AppleSettings = z.infer<typeof appleSettings>;
 /** The configured app Apple IDs as strings of digits (empty when unset). */
 export function appAppleIdsOf(settings: Record<string, unknown>): string[] {
   const value = settings.APPLE_APP_APPLE_ID;
-  return typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter((id) => id !== '') : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== '')
+    : [];
 }

@@ -42,7 +42,9 @@ describe('trusted roots (APPLE_ROOT_CERTS)', () => {
   it('an unreadable or unparseable entry fails at start with a message naming it', () => {
     const garbage = join(pki.rootPath, '..', 'garbage.der');
     writeFileSync(garbage, 'not a certificate');
-    expect(() => loadTrustedRoots('/nonexistent/apple-root.pem')).toThrow('invalid configuration: APPLE_ROOT_CERTS: /nonexistent/apple-root.pem: cannot read the file (ENOENT)');
+    expect(() => loadTrustedRoots('/nonexistent/apple-root.pem')).toThrow(
+      'invalid configuration: APPLE_ROOT_CERTS: /nonexistent/apple-root.pem: cannot read the file (ENOENT)',
+    );
     expect(() => loadTrustedRoots(garbage)).toThrow(`invalid configuration: APPLE_ROOT_CERTS: ${garbage}: not a DER X.509 certificate`);
     expect(() => loadTrustedRoots('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----')).toThrow(
       'invalid configuration: APPLE_ROOT_CERTS: entry 1 (inline PEM): not a DER X.509 certificate',

@@ -24,7 +24,10 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE----
  */
 export function loadTrustedRoots(setting: string | undefined, readBytes: ReadBytes = readFileBytes): ParsedCertificate[] {
   if (setting === undefined || setting.trim() === '') return [parseCertificate(base64ToBytes(APPLE_ROOT_CA_G3)!)];
-  const entries = setting.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = setting
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (entries.length === 0) throw invalid('names no certificate');
 
   const roots: ParsedCertificate[] = [];

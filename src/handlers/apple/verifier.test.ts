@@ -21,7 +21,11 @@ describe('App Store verifier (Web Crypto, test CA as the configured root)', () =
     if (!result.ok) return;
     expect(result.value.secret).toBe('com.example');
     const json = result.value.json as Record<string, any>;
-    expect(json).toMatchObject({ ...fixture.notification, signedDate, data: { ...fixture.notification.data, transactionInfo: { ...fixture.transaction, signedDate } } });
+    expect(json).toMatchObject({
+      ...fixture.notification,
+      signedDate,
+      data: { ...fixture.notification.data, transactionInfo: { ...fixture.transaction, signedDate } },
+    });
     expect(json.data.signedTransactionInfo).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
@@ -63,46 +67,94 @@ const sign = (options: BodyOptions, change?: (f: ReturnType<typeof purchase>) =>
 
 describe('App Store verifier refusals (401 invalid_signature, nothing stored)', () => {
   const cases: Case[] = [
-    ['a bad signature', () => {
-      const jws = signedPayloadOf(sign({})());
-      const last = jws.at(-2) === 'A' ? 'B' : 'A';
-      return bodyWith(`${jws.slice(0, -2)}${last}${jws.at(-1)}`);
-    }, "signedPayload: the JWS signature does not verify with the leaf certificate's key"],
-    ['a payload changed after signing', () => {
-      const jws = signedPayloadOf(sign({})());
-      const notification = payloadOf(jws);
-      notification.notificationUUID = '00000000-0000-4000-8000-000000000000';
-      return bodyWith(withPayload(jws, notification));
-    }, 'the JWS signature does not verify'],
+    [
+      'a bad signature',
+      () => {
+        const jws = signedPayloadOf(sign({})());
+        const last = jws.at(-2) === 'A' ? 'B' : 'A';
+        return bodyWith(`${jws.slice(0, -2)}${last}${jws.at(-1)}`);
+      },
+      "signedPayload: the JWS signature does not verify with the leaf certificate's key",
+    ],
+    [
+      'a payload changed after signing',
+      () => {
+        const jws = signedPayloadOf(sign({})());
+        const notification = payloadOf(jws);
+        notification.notificationUUID = '00000000-0000-4000-8000-000000000000';
+        return bodyWith(withPayload(jws, notification));
+      },
+      'the JWS signature does not verify',
+    ],
     ['a chain to an unknown root (same names, other key)', sign({ chain: pki.unknownRoot }), 'does not end in a trusted root'],
-    ['an unknown chain that carries the trusted root as x5c[2]', sign({ chain: pki.unknownRoot, x5c: [...pki.unknownRoot.x5c.slice(0, 2), pki.valid.x5c[2]!] }), 'does not end in a trusted root'],
+    [
+      'an unknown chain that carries the trusted root as x5c[2]',
+      sign({ chain: pki.unknownRoot, x5c: [...pki.unknownRoot.x5c.slice(0, 2), pki.valid.x5c[2]!] }),
+      'does not end in a trusted root',
+    ],
     ['a leaf without 1.2.840.113635.100.6.11.1', sign({ chain: pki.leafWithoutOid }), "lacks Apple's App Store marker extension 1.2.840.113635.100.6.11.1"],
-    ['an intermediate without 1.2.840.113635.100.6.2.1', sign({ chain: pki.intermediateWithoutOid }), "lacks Apple's marker extension 1.2.840.113635.100.6.2.1"],
+    [
+      'an intermediate without 1.2.840.113635.100.6.2.1',
+      sign({ chain: pki.intermediateWithoutOid }),
+      "lacks Apple's marker extension 1.2.840.113635.100.6.2.1",
+    ],
     ['an intermediate that is not a CA', sign({ chain: pki.intermediateNotCa }), 'is not a CA (basicConstraints)'],
-    ['a leaf expired at signedDate', sign({ signedDate: Date.now() + (LEAF_DAYS + 5) * DAY }), 'the leaf certificate (C=US, O=dub-bridge tests, CN=Test App Store Receipt Signing) is not valid at'],
-    ['a chain not yet valid at signedDate', sign({ signedDate: Date.now() - 2 * DAY }), 'is not valid at the payload\'s signedDate'],
-    ['x5c with two certificates', sign({ x5c: pki.valid.x5c.slice(0, 2) }), 'x5c header must hold exactly 3 certificates (leaf, intermediate, root); it has 2 entries'],
+    [
+      'a leaf expired at signedDate',
+      sign({ signedDate: Date.now() + (LEAF_DAYS + 5) * DAY }),
+      'the leaf certificate (C=US, O=dub-bridge tests, CN=Test App Store Receipt Signing) is not valid at',
+    ],
+    ['a chain not yet valid at signedDate', sign({ signedDate: Date.now() - 2 * DAY }), "is not valid at the payload's signedDate"],
+    [
+      'x5c with two certificates',
+      sign({ x5c: pki.valid.x5c.slice(0, 2) }),
+      'x5c header must hold exactly 3 certificates (leaf, intermediate, root); it has 2 entries',
+    ],
     ['alg ES384', sign({ alg: 'ES384' }), 'the JWS alg is "ES384"; App Store payloads are ES256'],
     ['alg none', () => bodyWith(signAppleJws(purchase().notification, pki.valid, { alg: 'none' })), 'the JWS alg is "none"'],
     ['garbage base64', () => bodyWith('%%%.***.!!!'), 'not a compact JWS'],
     ['not a JWS', () => bodyWith('eyJhbGciOiJFUzI1NiJ9'), 'not a compact JWS'],
     ['base64url that is not JSON', () => bodyWith('bm90IGpzb24.bm90IGpzb24.AAAA'), 'the JWS header or payload is not base64url JSON'],
-    ['a bundle id not in APPLE_BUNDLE_ID', sign({}, (f) => {
-      f.notification.data.bundleId = 'com.other.app';
-    }), 'the notification is for bundle id "com.other.app", which is not in APPLE_BUNDLE_ID'],
-    ['a Production notification for another app Apple ID', sign({}, (f) => {
-      f.notification.data.appAppleId = 987654321;
-    }), "the notification's appAppleId 987654321 is not APPLE_APP_APPLE_ID"],
-    ['a tampered signedTransactionInfo (price raised, signature kept)', sign({
-      transactionJws: (jws) => withPayload(jws, { ...payloadOf(jws), price: 999990 }),
-    }), 'data.signedTransactionInfo: the JWS signature does not verify'],
-    ['a signedTransactionInfo from an unknown root', sign({ transactionChain: pki.unknownRoot }), 'data.signedTransactionInfo: the certificate chain does not end in a trusted root'],
-    ['a signedTransactionInfo for another bundle id', sign({}, (f) => {
-      f.transaction!.bundleId = 'com.example.macos';
-    }), 'data.signedTransactionInfo is for bundle id "com.example.macos", not com.example'],
-    ['a Sandbox transaction inside a Production notification', sign({}, (f) => {
-      f.transaction!.environment = 'Sandbox';
-    }), 'data.signedTransactionInfo is from Sandbox, the notification from Production'],
+    [
+      'a bundle id not in APPLE_BUNDLE_ID',
+      sign({}, (f) => {
+        f.notification.data.bundleId = 'com.other.app';
+      }),
+      'the notification is for bundle id "com.other.app", which is not in APPLE_BUNDLE_ID',
+    ],
+    [
+      'a Production notification for another app Apple ID',
+      sign({}, (f) => {
+        f.notification.data.appAppleId = 987654321;
+      }),
+      "the notification's appAppleId 987654321 is not APPLE_APP_APPLE_ID",
+    ],
+    [
+      'a tampered signedTransactionInfo (price raised, signature kept)',
+      sign({
+        transactionJws: (jws) => withPayload(jws, { ...payloadOf(jws), price: 999990 }),
+      }),
+      'data.signedTransactionInfo: the JWS signature does not verify',
+    ],
+    [
+      'a signedTransactionInfo from an unknown root',
+      sign({ transactionChain: pki.unknownRoot }),
+      'data.signedTransactionInfo: the certificate chain does not end in a trusted root',
+    ],
+    [
+      'a signedTransactionInfo for another bundle id',
+      sign({}, (f) => {
+        f.transaction!.bundleId = 'com.example.macos';
+      }),
+      'data.signedTransactionInfo is for bundle id "com.example.macos", not com.example',
+    ],
+    [
+      'a Sandbox transaction inside a Production notification',
+      sign({}, (f) => {
+        f.transaction!.environment = 'Sandbox';
+      }),
+      'data.signedTransactionInfo is from Sandbox, the notification from Production',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, body, message) => {

@@ -56,7 +56,10 @@ export function createAppleVerifier(bundleIds: readonly string[], deps: Verifier
       return refused('invalid_signature', `data.signedTransactionInfo is for bundle id ${JSON.stringify(transaction.payload.bundleId)}, not ${bundleId}`);
     }
     if (transaction.payload.environment !== undefined && transaction.payload.environment !== app.environment) {
-      return refused('invalid_signature', `data.signedTransactionInfo is from ${String(transaction.payload.environment)}, the notification from ${app.environment}`);
+      return refused(
+        'invalid_signature',
+        `data.signedTransactionInfo is from ${String(transaction.payload.environment)}, the notification from ${app.environment}`,
+      );
     }
     return { ok: true, value: { json: withTransactionInfo(notification, transaction.payload), secret: bundleId } };
   };

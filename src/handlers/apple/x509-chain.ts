@@ -56,7 +56,11 @@ export async function verifyAppleChain(
     );
   }
 
-  for (const [role, cert] of [['leaf', leaf], ['intermediate', intermediate], ['root', root]] as const) {
+  for (const [role, cert] of [
+    ['leaf', leaf],
+    ['intermediate', intermediate],
+    ['root', root],
+  ] as const) {
     if (at < cert.notBefore || at > cert.notAfter) {
       return fail(
         `the ${role} certificate (${cert.subjectText}) is not valid at the payload's signedDate ${new Date(at).toISOString()} ` +

@@ -31,7 +31,15 @@ function orderCreated(input: TriggerInput, secret: string): TriggerRequest {
     const minor = toMinorUnits(input.amount, order.currency.toLowerCase());
     // The *_formatted texts are for people; Lemon Squeezy would write `$49.00`, never read here.
     const text = `${input.amount} ${order.currency}`;
-    Object.assign(order, { subtotal: minor, tax: 0, total: minor, tax_rate: '0.00', subtotal_formatted: text, tax_formatted: `0 ${order.currency}`, total_formatted: text });
+    Object.assign(order, {
+      subtotal: minor,
+      tax: 0,
+      total: minor,
+      tax_rate: '0.00',
+      subtotal_formatted: text,
+      tax_formatted: `0 ${order.currency}`,
+      total_formatted: text,
+    });
     order.first_order_item.price = minor;
     // Test data: Lemon Squeezy's *_usd fields would be converted; here they mirror the amounts.
     Object.assign(order, { subtotal_usd: minor, tax_usd: 0, total_usd: minor });
@@ -43,7 +51,12 @@ function orderCreated(input: TriggerInput, secret: string): TriggerRequest {
   const body = JSON.stringify(event);
   return {
     body,
-    headers: { 'content-type': 'application/json', 'x-event-name': 'order_created', 'x-signature': signLemonSqueezy(body, secret), 'user-agent': 'dub-bridge-trigger' },
+    headers: {
+      'content-type': 'application/json',
+      'x-event-name': 'order_created',
+      'x-signature': signLemonSqueezy(body, secret),
+      'user-agent': 'dub-bridge-trigger',
+    },
     // No event id: the bridge keys Lemon Squeezy events by the event name and the body's SHA-256.
     eventKeyContains: createHash('sha256').update(body).digest('hex'),
   };

@@ -1,10 +1,5 @@
 import * as z from 'zod';
-import {
-  handledLemonSqueezyEventTypes,
-  lemonSqueezyCustomerIdOf,
-  mapLemonSqueezyEvent,
-  parseLemonSqueezyEvent,
-} from '../../mappers/lemonsqueezy/index.js';
+import { handledLemonSqueezyEventTypes, lemonSqueezyCustomerIdOf, mapLemonSqueezyEvent, parseLemonSqueezyEvent } from '../../mappers/lemonsqueezy/index.js';
 import { defineProvider } from '../provider.js';
 import { createLemonSqueezyVerifier, identifyLemonSqueezy } from './verify.js';
 

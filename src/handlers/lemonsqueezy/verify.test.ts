@@ -25,7 +25,10 @@ describe('Lemon Squeezy signature verification', () => {
 
   it('rotation: every configured secret is tried; the matching one is returned', async () => {
     const secrets = [LEMONSQUEEZY_SECRET, LEMONSQUEEZY_SECRET_NEXT];
-    expect(await verify(lemonSqueezySignature(BODY, LEMONSQUEEZY_SECRET_NEXT), BODY, secrets)).toMatchObject({ ok: true, value: { secret: LEMONSQUEEZY_SECRET_NEXT } });
+    expect(await verify(lemonSqueezySignature(BODY, LEMONSQUEEZY_SECRET_NEXT), BODY, secrets)).toMatchObject({
+      ok: true,
+      value: { secret: LEMONSQUEEZY_SECRET_NEXT },
+    });
     expect(await verify(lemonSqueezySignature(BODY), BODY, secrets)).toMatchObject({ ok: true, value: { secret: LEMONSQUEEZY_SECRET } });
   });
 
@@ -75,7 +78,10 @@ describe('identifyLemonSqueezy', () => {
   });
 
   it('no name anywhere -> invalid_payload', async () => {
-    expect(await identifyLemonSqueezy({ json: { data: {} }, secret: LEMONSQUEEZY_SECRET }, request('{"data":{}}', {}))).toMatchObject({ ok: false, reason: 'invalid_payload' });
+    expect(await identifyLemonSqueezy({ json: { data: {} }, secret: LEMONSQUEEZY_SECRET }, request('{"data":{}}', {}))).toMatchObject({
+      ok: false,
+      reason: 'invalid_payload',
+    });
   });
 
   it('retries and concurrent duplicates (same bytes) share one key; other bytes get another', async () => {

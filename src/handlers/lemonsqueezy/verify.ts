@@ -21,7 +21,10 @@ export function createLemonSqueezyVerifier(secrets: readonly string[]): Verifier
         return { ok: true, value: { json: json.value, secret } };
       }
     }
-    return refused('invalid_signature', "X-Signature did not verify with any configured secret (is LEMONSQUEEZY_WEBHOOK_SECRET the webhook's signing secret, and is the raw body passed unchanged?)");
+    return refused(
+      'invalid_signature',
+      "X-Signature did not verify with any configured secret (is LEMONSQUEEZY_WEBHOOK_SECRET the webhook's signing secret, and is the raw body passed unchanged?)",
+    );
   };
 }
 

@@ -9,7 +9,10 @@ import { createPaddleVerifier } from './verify.js';
  */
 export const paddleSecret = z
   .string()
-  .min(32, "expected the notification destination's endpoint secret key (pdl_ntfset_<26 chars>_<32 chars>, Paddle > Developer tools > Notifications > Edit destination); this value is too short");
+  .min(
+    32,
+    "expected the notification destination's endpoint secret key (pdl_ntfset_<26 chars>_<32 chars>, Paddle > Developer tools > Notifications > Edit destination); this value is too short",
+  );
 
 /** Inbox key `event_id` (Paddle retries resend the same event id), type `event_type`. */
 export function identifyPaddle(verified: Verified): Checked<Identity> {

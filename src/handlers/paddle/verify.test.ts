@@ -15,8 +15,7 @@ function request(body: string, signature: string | null): WebhookRequest {
   };
 }
 
-const verify = (signature: string | null, body = BODY, secrets = [PADDLE_SECRET]) =>
-  createPaddleVerifier(secrets, deps)(request(body, signature));
+const verify = (signature: string | null, body = BODY, secrets = [PADDLE_SECRET]) => createPaddleVerifier(secrets, deps)(request(body, signature));
 
 afterEach(() => vi.restoreAllMocks());
 

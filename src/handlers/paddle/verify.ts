@@ -52,10 +52,16 @@ export function createPaddleVerifier(secrets: readonly string[], deps: VerifierD
 
     const age = Math.floor(deps.now() / 1000) - Number(signature.ts);
     if (age > PADDLE_TOLERANCE_SECONDS) {
-      return refused('invalid_signature', `Paddle-Signature timestamp is ${age} s old (limit ${PADDLE_TOLERANCE_SECONDS} s): a replay, or this server's clock is wrong`);
+      return refused(
+        'invalid_signature',
+        `Paddle-Signature timestamp is ${age} s old (limit ${PADDLE_TOLERANCE_SECONDS} s): a replay, or this server's clock is wrong`,
+      );
     }
     if (-age > PADDLE_TOLERANCE_SECONDS) {
-      return refused('invalid_signature', `Paddle-Signature timestamp is ${-age} s in the future (limit ${PADDLE_TOLERANCE_SECONDS} s): check this server's clock`);
+      return refused(
+        'invalid_signature',
+        `Paddle-Signature timestamp is ${-age} s in the future (limit ${PADDLE_TOLERANCE_SECONDS} s): check this server's clock`,
+      );
     }
 
     const signed = concat(utf8(`${signature.ts}:`), request.body);
@@ -68,7 +74,10 @@ export function createPaddleVerifier(secrets: readonly string[], deps: VerifierD
         }
       }
     }
-    return refused('invalid_signature', 'Paddle-Signature did not verify with any configured secret (is PADDLE_WEBHOOK_SECRET this destination\'s secret key, and is the raw body passed unchanged?)');
+    return refused(
+      'invalid_signature',
+      "Paddle-Signature did not verify with any configured secret (is PADDLE_WEBHOOK_SECRET this destination's secret key, and is the raw body passed unchanged?)",
+    );
   };
 }
 

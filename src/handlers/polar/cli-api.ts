@@ -28,7 +28,8 @@ interface PolarList {
 /** A Polar organization id (a UUID, Polar > Settings > General). */
 export function organizationId(value: string): string {
   const id = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new InvalidArgumentError('expected the organization id, a UUID (Polar > Settings > General)');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id))
+    throw new InvalidArgumentError('expected the organization id, a UUID (Polar > Settings > General)');
   return id;
 }
 
@@ -107,7 +108,7 @@ export const polarRegistrar: WebhookRegistrar = {
     'use an organization access token with the webhooks:read and webhooks:write scopes (Polar > Settings > General > Developers); a sandbox token needs --sandbox',
   describeError: describePolarError,
   secretOrigin: 'provider',
-  secretLater: "Polar > Settings > Webhooks > this endpoint shows its secret (or resets it)",
+  secretLater: 'Polar > Settings > Webhooks > this endpoint shows its secret (or resets it)',
   register: registerPolarEndpoint,
   unregister: unregisterPolarEndpoints,
 };

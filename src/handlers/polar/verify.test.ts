@@ -52,7 +52,12 @@ describe('Polar Standard Webhooks verification', () => {
     ['non-numeric timestamp', (h) => (h['webhook-timestamp'] = '2026-10-01T12:00:00Z'), 'missing_header', /Unix time/],
     ['no v1 entry', (h) => (h['webhook-signature'] = 'v2,abc'), 'invalid_signature', /no v1/],
     ['signature not base64', (h) => (h['webhook-signature'] = 'v1,***'), 'invalid_signature', /no v1/],
-    ['signature by an unknown secret', (h) => Object.assign(h, polarHeaders(BODY, { secret: POLAR_OTHER_SECRET, timestamp: NOW_S, webhookId: 'msg_test_1' })), 'invalid_signature', /did not verify/],
+    [
+      'signature by an unknown secret',
+      (h) => Object.assign(h, polarHeaders(BODY, { secret: POLAR_OTHER_SECRET, timestamp: NOW_S, webhookId: 'msg_test_1' })),
+      'invalid_signature',
+      /did not verify/,
+    ],
     ['webhook-id changed after signing', (h) => (h['webhook-id'] = 'msg_test_2'), 'invalid_signature', /did not verify/],
     ['timestamp changed after signing', (h) => (h['webhook-timestamp'] = String(NOW_S - 1)), 'invalid_signature', /did not verify/],
   ];

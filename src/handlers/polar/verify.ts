@@ -58,7 +58,8 @@ export function createPolarVerifier(secrets: readonly string[], deps: VerifierDe
 
     const skew = Math.floor(deps.now() / 1000) - Number(timestamp.trim());
     if (skew > POLAR_TOLERANCE_SECONDS) return refused('invalid_signature', `webhook-timestamp is ${skew} s old (more than ${POLAR_TOLERANCE_SECONDS} s)`);
-    if (-skew > POLAR_TOLERANCE_SECONDS) return refused('invalid_signature', `webhook-timestamp is ${-skew} s in the future (more than ${POLAR_TOLERANCE_SECONDS} s)`);
+    if (-skew > POLAR_TOLERANCE_SECONDS)
+      return refused('invalid_signature', `webhook-timestamp is ${-skew} s in the future (more than ${POLAR_TOLERANCE_SECONDS} s)`);
 
     const candidates = v1Signatures(signature);
     if (candidates.length === 0) return refused('invalid_signature', 'webhook-signature has no v1,<base64> signature');

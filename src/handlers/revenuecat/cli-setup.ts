@@ -35,4 +35,3 @@ export const revenuecatSetup: ManualProvider = {
   },
   unregister: (url) => `RevenueCat > your project > Integrations > Webhooks: delete the webhook whose URL is ${url}`,
 };
-

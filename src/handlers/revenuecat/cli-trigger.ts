@@ -17,7 +17,10 @@ function initialPurchase(input: TriggerInput, secret: string): TriggerRequest {
   const body: Record<string, any> = structuredClone(sample);
   const event = body.event;
   event.id = randomUUID();
-  event.transaction_id = event.original_transaction_id = `2000${BigInt(`0x${input.id.slice(0, 12)}`).toString().padStart(12, '0').slice(-12)}`;
+  event.transaction_id = event.original_transaction_id = `2000${BigInt(`0x${input.id.slice(0, 12)}`)
+    .toString()
+    .padStart(12, '0')
+    .slice(-12)}`;
   event.purchased_at_ms = event.event_timestamp_ms = input.now;
   event.expiration_at_ms = input.now + 30 * 86_400_000;
   const currency = (input.currency ?? event.currency).toUpperCase();

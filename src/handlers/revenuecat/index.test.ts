@@ -47,7 +47,10 @@ describe('RevenueCat provider definition', () => {
   });
 
   it('a PROMOTIONAL event (no app_id) has no account', async () => {
-    const identity = await revenuecat.identify({ json: { event: { id: 'e1', type: 'INITIAL_PURCHASE', store: 'PROMOTIONAL' } }, secret: REVENUECAT_AUTH }, request('', {}));
+    const identity = await revenuecat.identify(
+      { json: { event: { id: 'e1', type: 'INITIAL_PURCHASE', store: 'PROMOTIONAL' } }, secret: REVENUECAT_AUTH },
+      request('', {}),
+    );
     expect(identity).toMatchObject({ ok: true, value: { account: null } });
   });
 

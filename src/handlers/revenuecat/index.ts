@@ -18,7 +18,7 @@ export default defineProvider({
   source: 'revenuecat',
   label: 'RevenueCat',
   secretVariable: 'REVENUECAT_WEBHOOK_AUTH',
-  secretHint: "the authorization header value set on the webhook (RevenueCat → your project → Integrations → Webhooks)",
+  secretHint: 'the authorization header value set on the webhook (RevenueCat → your project → Integrations → Webhooks)',
   secret: revenuecatAuth,
   settings: revenuecatSettings,
   createVerifier: createRevenueCatVerifier,

@@ -26,7 +26,11 @@ export interface ShopifyOptions {
 
 /** `my-store.myshopify.com` (a leading https:// and trailing slash are dropped). */
 export function shopDomain(value: string): string {
-  const shop = value.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
+  const shop = value
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
   if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) throw new InvalidArgumentError('expected the shop domain, e.g. my-store.myshopify.com');
   return shop;
 }

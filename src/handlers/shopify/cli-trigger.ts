@@ -48,7 +48,13 @@ function ordersPaid(input: TriggerInput, secret: string): TriggerRequest {
     order.current_total_discounts = order.total_discounts = '0.00';
     order.current_total_discounts_set = moneySet('0.00', currency);
     order.discount_codes = [];
-    order.line_items = order.line_items.map((item: Record<string, any>) => ({ ...item, quantity: 1, price: amount, price_set: moneySet(amount, currency), discount_allocations: [] }));
+    order.line_items = order.line_items.map((item: Record<string, any>) => ({
+      ...item,
+      quantity: 1,
+      price: amount,
+      price_set: moneySet(amount, currency),
+      discount_allocations: [],
+    }));
     order.total_line_items_price = amount;
   }
   // Dub's click id travels as a cart attribute (a note attribute on the order).

@@ -49,7 +49,10 @@ interface ListData {
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
   };
 }
-type MutationData = Record<string, { webhookSubscription?: { id: string }; deletedWebhookSubscriptionId?: string; userErrors: { field: string[] | null; message: string }[] }>;
+type MutationData = Record<
+  string,
+  { webhookSubscription?: { id: string }; deletedWebhookSubscriptionId?: string; userErrors: { field: string[] | null; message: string }[] }
+>;
 
 /** Every webhook subscription the token's app has on the shop. */
 async function listSubscriptions(admin: AdminGraphql): Promise<Subscription[]> {

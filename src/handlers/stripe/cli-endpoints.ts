@@ -15,8 +15,7 @@ export function createStripeClient(apiKey: string, apiBase?: string): Stripe {
 
 export type EndpointResult =
   /** Stripe returns the signing secret only here, once. */
-  | { action: 'created'; endpoint: Stripe.WebhookEndpoint; secret: string }
-  | { action: 'updated' | 'unchanged'; endpoint: Stripe.WebhookEndpoint };
+  { action: 'created'; endpoint: Stripe.WebhookEndpoint; secret: string } | { action: 'updated' | 'unchanged'; endpoint: Stripe.WebhookEndpoint };
 
 async function endpointsAt(stripe: Stripe, url: string): Promise<Stripe.WebhookEndpoint[]> {
   const found: Stripe.WebhookEndpoint[] = [];

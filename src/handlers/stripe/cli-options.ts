@@ -32,7 +32,13 @@ export function stripeOptions(command: Command): Command {
  * (exit 78). The SDK loads only for the commands that use it, keeping the others quick.
  */
 export async function stripeFrom(options: StripeOptions, ctx: CliContext): Promise<Stripe> {
-  const apiKey = await secretFrom(ctx, { flag: options.apiKey, stdin: options.apiKeyStdin, variable: 'STRIPE_API_KEY', stdinFlag: '--api-key-stdin', flagName: '--api-key' });
+  const apiKey = await secretFrom(ctx, {
+    flag: options.apiKey,
+    stdin: options.apiKeyStdin,
+    variable: 'STRIPE_API_KEY',
+    stdinFlag: '--api-key-stdin',
+    flagName: '--api-key',
+  });
   if (!apiKey) throw configError('STRIPE_API_KEY: set it (or pipe the key in with --api-key-stdin) to a Stripe secret key that may manage webhook endpoints');
   const { createStripeClient } = await import('./cli-endpoints.js');
   return createStripeClient(apiKey, options.stripeApiBase ?? ctx.env.STRIPE_API_BASE);

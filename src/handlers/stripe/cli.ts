@@ -32,7 +32,14 @@ async function registerStripe(options: StripeOptions, ctx: CliContext): Promise<
   const result = await registerStripeEndpoint(stripe, url, handledStripeEventTypes).catch(stripeError);
   const { endpoint } = result;
   if (options.json) {
-    ctx.out.json({ action: result.action, id: endpoint.id, url, livemode: endpoint.livemode, events: endpoint.enabled_events, secret: result.action === 'created' ? result.secret : null });
+    ctx.out.json({
+      action: result.action,
+      id: endpoint.id,
+      url,
+      livemode: endpoint.livemode,
+      events: endpoint.enabled_events,
+      secret: result.action === 'created' ? result.secret : null,
+    });
     return 0;
   }
   const { out } = ctx;

@@ -7,7 +7,11 @@ import { createStripeVerifier } from './verify.js';
 
 /** Stripe: `Stripe-Signature` over the raw body; inbox key = event id; Connect `account` routes tenants. */
 // Stripe's signing secrets are `whsec_` and 32 more characters: anything shorter is a placeholder.
-const webhookSecret = z.string().trim().startsWith('whsec_', 'each secret must start with whsec_').min(32, 'too short for a Stripe signing secret (whsec_ and 32 characters)');
+const webhookSecret = z
+  .string()
+  .trim()
+  .startsWith('whsec_', 'each secret must start with whsec_')
+  .min(32, 'too short for a Stripe signing secret (whsec_ and 32 characters)');
 
 /** `"stripe": {"accounts": ["acct_…"], "webhookSecret": "whsec_…"}` in TENANTS_FILE (the first format). */
 const legacyTenantBlock = z

@@ -10,7 +10,10 @@ export const appleTransaction = z.object({
   type: z.string().nullish(),
   /** Milliunits of `currency` (10990 = 10.99); absent on transactions older than 2023. */
   price: z.number().int().nullish(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/, 'expected a three-letter currency code').nullish(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'expected a three-letter currency code')
+    .nullish(),
   /** The UUID the app set at purchase (`Product.PurchaseOption.appAccountToken`). */
   appAccountToken: z.string().min(1).nullish(),
   /** `PURCHASED` or `FAMILY_SHARED`. */

@@ -10,11 +10,23 @@ describe('App Store dispatch, test events and ignored notifications', () => {
     expect(mapAppleFixture(appleFixture(name))).toEqual({ outcome: 'ignored', reason, links: [] });
   });
 
-  it.each(['EXPIRED', 'CONSUMPTION_REQUEST', 'REFUND_REVERSED', 'DID_FAIL_TO_RENEW', 'constructor'])('%s (any transaction) -> ignored, parses with the envelope only', (type) => {
-    const parsed = parseAppleNotification({ notificationType: type, notificationUUID: 'b3c1d1e2-0000-4000-8000-000000000001', data: { transactionInfo: 'anything' } });
-    expect(parsed.ok).toBe(true);
-    if (parsed.ok) expect(mapAppleNotification(parsed.value, { testEvents: 'forward' })).toEqual({ outcome: 'ignored', reason: `unhandled event type ${type}`, links: [] });
-  });
+  it.each(['EXPIRED', 'CONSUMPTION_REQUEST', 'REFUND_REVERSED', 'DID_FAIL_TO_RENEW', 'constructor'])(
+    '%s (any transaction) -> ignored, parses with the envelope only',
+    (type) => {
+      const parsed = parseAppleNotification({
+        notificationType: type,
+        notificationUUID: 'b3c1d1e2-0000-4000-8000-000000000001',
+        data: { transactionInfo: 'anything' },
+      });
+      expect(parsed.ok).toBe(true);
+      if (parsed.ok)
+        expect(mapAppleNotification(parsed.value, { testEvents: 'forward' })).toEqual({
+          outcome: 'ignored',
+          reason: `unhandled event type ${type}`,
+          links: [],
+        });
+    },
+  );
 
   it('a family-shared transaction -> ignored (the family member paid nothing), refunds too', () => {
     for (const name of ['subscribed-initial-buy', 'refund-full'] as const) {
@@ -46,6 +58,9 @@ describe('App Store dispatch, test events and ignored notifications', () => {
     expect(parseAppleNotification(shape)).toEqual({ ok: false, issues: 'data.transactionInfo.price: Invalid input: expected number, received string' });
     delete shape.data.transactionInfo;
     expect(parseAppleNotification(shape)).toMatchObject({ ok: false, issues: expect.stringContaining('data.transactionInfo') });
-    expect(parseAppleNotification({ notificationType: 'DID_RENEW' })).toEqual({ ok: false, issues: 'notificationUUID: Invalid input: expected string, received undefined' });
+    expect(parseAppleNotification({ notificationType: 'DID_RENEW' })).toEqual({
+      ok: false,
+      issues: 'notificationUUID: Invalid input: expected string, received undefined',
+    });
   });
 });

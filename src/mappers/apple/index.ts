@@ -1,13 +1,6 @@
 import { ignored, tagTestEvent, type MapContext, type MapResult } from '../types.js';
 import { didRenew } from './did-renew.js';
-import {
-  appleEnvelope,
-  appleTransaction,
-  describeIssues,
-  isTestEnvironment,
-  type AppleMapper,
-  type AppleNotification,
-} from './envelope.js';
+import { appleEnvelope, appleTransaction, describeIssues, isTestEnvironment, type AppleMapper, type AppleNotification } from './envelope.js';
 import { offerRedeemed } from './offer-redeemed.js';
 import { oneTimeCharge } from './one-time-charge.js';
 import { refund } from './refund.js';

@@ -40,7 +40,12 @@ describe('App Store refunds', () => {
     const result = mapAppleFixture(appleFixture('refund-prorated'));
     expect(result).toMatchObject({
       outcome: 'commands',
-      commands: [{ kind: 'refund', body: { refs: { invoiceId: '2000000000000002' }, refundedTotal: 33333, paymentAmount: 100000, fullyRefunded: false, refundId: '2000000000000002' } }],
+      commands: [
+        {
+          kind: 'refund',
+          body: { refs: { invoiceId: '2000000000000002' }, refundedTotal: 33333, paymentAmount: 100000, fullyRefunded: false, refundId: '2000000000000002' },
+        },
+      ],
     });
     // The 9.99 USD renewal (999 units): 332.99667 -> 333 units off.
     expect(inSaleBasis(33333, 100000, 999)).toBe(333);

@@ -16,8 +16,7 @@ const WHOLE = 100_000;
  */
 export const refund: AppleMapper = (event, transaction) => {
   if (!transaction.currency) return ignored('refunded transaction names no currency');
-  const percentage =
-    transaction.revocationType === 'REFUND_FULL' || transaction.revocationPercentage == null ? WHOLE : transaction.revocationPercentage;
+  const percentage = transaction.revocationType === 'REFUND_FULL' || transaction.revocationPercentage == null ? WHOLE : transaction.revocationPercentage;
   if (percentage <= 0) return ignored('refund revokes 0% of the transaction');
 
   const command: DubCommand = {

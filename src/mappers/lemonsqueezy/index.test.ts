@@ -47,7 +47,11 @@ describe('mapLemonSqueezyEvent', () => {
     };
 
     it('skip -> ignored', () => {
-      expect(mapRawLemonSqueezyEvent(testOrder(), { testEvents: 'skip' })).toStrictEqual({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)', links: [] });
+      expect(mapRawLemonSqueezyEvent(testOrder(), { testEvents: 'skip' })).toStrictEqual({
+        outcome: 'ignored',
+        reason: 'test event skipped (TEST_EVENTS=skip)',
+        links: [],
+      });
     });
 
     it('forward -> mapped as usual', () => {
@@ -61,13 +65,18 @@ describe('mapLemonSqueezyEvent', () => {
     it('a live event is never skipped or tagged', () => {
       const result = mapRawLemonSqueezyEvent(lemonSqueezyFixture('order-created'), { testEvents: 'skip' });
       expect(result.outcome).toBe('commands');
-      expect(mapRawLemonSqueezyEvent(lemonSqueezyFixture('order-created'), { testEvents: 'tag' })).not.toMatchObject({ commands: [{ body: { metadata: { testEvent: true } } }] });
+      expect(mapRawLemonSqueezyEvent(lemonSqueezyFixture('order-created'), { testEvents: 'tag' })).not.toMatchObject({
+        commands: [{ body: { metadata: { testEvent: true } } }],
+      });
     });
   });
 
   it('stays total for an event that skipped parsing (remap of an old payload)', () => {
     const event = { meta: { event_name: 'order_created' }, data: { type: 'orders', id: '1', attributes: {} } };
-    expect(mapLemonSqueezyEvent(event, { testEvents: 'forward' })).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^invalid order_created: data\.attributes\./) });
+    expect(mapLemonSqueezyEvent(event, { testEvents: 'forward' })).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/^invalid order_created: data\.attributes\./),
+    });
   });
 });
 

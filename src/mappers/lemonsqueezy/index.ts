@@ -1,12 +1,6 @@
 import { InvalidAmountError } from '../money.js';
 import { ignored, tagTestEvent, type MapContext, type MapResult } from '../types.js';
-import {
-  describeIssues,
-  lemonSqueezyEnvelope,
-  type LemonSqueezyEvent,
-  type LemonSqueezyMapper,
-  type ParseResult,
-} from './envelope.js';
+import { describeIssues, lemonSqueezyEnvelope, type LemonSqueezyEvent, type LemonSqueezyMapper, type ParseResult } from './envelope.js';
 import { orderCreated } from './order-created.js';
 import { orderRefunded, subscriptionPaymentRefunded } from './refunded.js';
 import { subscriptionPaymentSuccess } from './subscription-payment-success.js';

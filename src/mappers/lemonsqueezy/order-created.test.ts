@@ -84,6 +84,10 @@ describe('order_created', () => {
   it('a free order (total − tax = 0) -> ignored, link still stored', () => {
     const event = lemonSqueezyFixture('order-created');
     Object.assign(event.data.attributes, { subtotal: 999, discount_total: 999, tax: 0, total: 0 });
-    expect(mapRawLemonSqueezyEvent(event)).toStrictEqual({ outcome: 'ignored', reason: 'order earned nothing before tax (free or 100 % discount)', links: [link] });
+    expect(mapRawLemonSqueezyEvent(event)).toStrictEqual({
+      outcome: 'ignored',
+      reason: 'order earned nothing before tax (free or 100 % discount)',
+      links: [link],
+    });
   });
 });

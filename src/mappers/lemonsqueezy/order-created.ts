@@ -35,9 +35,7 @@ function isSubscriptionCheckout(customData: Record<string, unknown> | null | und
 export const orderCreated = lsMapper(orderSchema, (event, order, ctx) => {
   const customData = event.meta.custom_data;
   const merchantId = customValue(customData, 'dubCustomerExternalId');
-  const links: CustomerLink[] = merchantId
-    ? [{ source: 'lemonsqueezy', providerCustomerId: order.customer_id, externalId: merchantId }]
-    : [];
+  const links: CustomerLink[] = merchantId ? [{ source: 'lemonsqueezy', providerCustomerId: order.customer_id, externalId: merchantId }] : [];
   if (order.status !== 'paid') return ignored(`order is ${order.status}, not paid`, links);
   const net = order.total - order.tax;
   if (net <= 0) return ignored('order earned nothing before tax (free or 100 % discount)', links);
@@ -65,9 +63,7 @@ export const orderCreated = lsMapper(orderSchema, (event, order, ctx) => {
         lemonSqueezyWebhookId: event.meta.webhook_id,
         ...money.original,
       }),
-      ...(clickId
-        ? { clickId, leadEventName: 'Sign up', customerName: order.user_name ?? null, customerEmail: order.user_email ?? null }
-        : {}),
+      ...(clickId ? { clickId, leadEventName: 'Sign up', customerName: order.user_name ?? null, customerEmail: order.user_email ?? null } : {}),
     },
   };
   return commands([sale], links);

@@ -26,8 +26,7 @@ const LATER_PAYMENTS = new Set(['renewal', 'updated']);
 export const subscriptionPaymentSuccess = lsMapper(invoiceSchema, (event, invoice, ctx) => {
   const merchantId = customValue(event.meta.custom_data, 'dubCustomerExternalId');
   const customerId = invoice.customer_id ?? undefined;
-  const links: CustomerLink[] =
-    merchantId && customerId ? [{ source: 'lemonsqueezy', providerCustomerId: customerId, externalId: merchantId }] : [];
+  const links: CustomerLink[] = merchantId && customerId ? [{ source: 'lemonsqueezy', providerCustomerId: customerId, externalId: merchantId }] : [];
   if (invoice.billing_reason === 'initial') return ignored('initial subscription payment: its order_created is the sale', links);
   if (!LATER_PAYMENTS.has(invoice.billing_reason)) return ignored(`billing_reason ${invoice.billing_reason} is not a renewal`, links);
   if (invoice.status !== 'paid') return ignored(`subscription invoice is ${invoice.status}, not paid`, links);

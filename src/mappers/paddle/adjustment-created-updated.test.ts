@@ -44,7 +44,8 @@ describe('adjustment.created / adjustment.updated', () => {
     created.data.status = 'approved';
     const a = mapRawPaddleEvent(created);
     const b = mapRawPaddleEvent(paddleFixture('adjustment-updated'));
-    const key = (r: typeof a) => (r.outcome === 'commands' && r.commands[0]?.kind === 'refund' ? [r.commands[0].body.refundId, r.commands[0].body.refundedDelta] : null);
+    const key = (r: typeof a) =>
+      r.outcome === 'commands' && r.commands[0]?.kind === 'refund' ? [r.commands[0].body.refundId, r.commands[0].body.refundedDelta] : null;
     expect(key(a)).toStrictEqual([ADJ, 3000]);
     expect(key(a)).toStrictEqual(key(b));
   });

@@ -57,7 +57,10 @@ describe('mapPaddleEvent', () => {
 
   it('stays total for an event that skipped parsing (remap of an old payload)', () => {
     const event = { event_id: 'evt_1', event_type: 'transaction.completed', data: { id: 'txn_1' } };
-    expect(mapPaddleEvent(event, { testEvents: 'forward' })).toMatchObject({ outcome: 'ignored', reason: expect.stringMatching(/^invalid transaction.completed: data\./) });
+    expect(mapPaddleEvent(event, { testEvents: 'forward' })).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/^invalid transaction.completed: data\./),
+    });
   });
 
   it('an amount beyond 2^53 is ignored, not thrown', () => {

@@ -56,7 +56,11 @@ describe('transaction.completed', () => {
     event.data.origin = 'subscription_recurring';
     event.data.custom_data = null;
     const result = mapRawPaddleEvent(event, { testEvents: 'forward', linkedExternalId: 'user_pdl_1042' });
-    expect(result).toMatchObject({ outcome: 'commands', links: [], commands: [{ body: { customerExternalId: 'user_pdl_1042', eventName: 'Subscription renewal' } }] });
+    expect(result).toMatchObject({
+      outcome: 'commands',
+      links: [],
+      commands: [{ body: { customerExternalId: 'user_pdl_1042', eventName: 'Subscription renewal' } }],
+    });
     expect(result.outcome === 'commands' && result.commands[0]?.kind === 'sale' && result.commands[0].body.clickId).toBeUndefined();
   });
 

@@ -35,8 +35,7 @@ function eventNameOf(transaction: Transaction): string {
 export const transactionCompleted = paddleMapper(transactionSchema, (event, txn, ctx) => {
   const merchantId = customValue(txn.custom_data, 'dubCustomerExternalId');
   const paddleCustomerId = txn.customer_id || undefined;
-  const links: CustomerLink[] =
-    paddleCustomerId && merchantId ? [{ source: 'paddle', providerCustomerId: paddleCustomerId, externalId: merchantId }] : [];
+  const links: CustomerLink[] = paddleCustomerId && merchantId ? [{ source: 'paddle', providerCustomerId: paddleCustomerId, externalId: merchantId }] : [];
 
   const totals = txn.details.totals;
   const net = BigInt(totals.total) - BigInt(totals.tax);

@@ -7,14 +7,23 @@ describe('Polar dispatch', () => {
     expect([...handledPolarEventTypes].sort()).toEqual(['customer.created', 'customer.updated', 'order.paid', 'order.refunded']);
   });
 
-  it.each(['order.created', 'order.updated', 'checkout.created', 'checkout.updated', 'subscription.active', 'subscription.updated', 'refund.created', 'refund.updated', 'benefit_grant.created', 'a.type_polar_adds_later', 'constructor'])(
-    '%s parses and is ignored (unknown types must never fail a Polar delivery)',
-    (type) => {
-      const event = polarFixture('subscription-active');
-      event.type = type;
-      expect(mapRawPolarEvent(event)).toEqual({ outcome: 'ignored', reason: `unhandled event type ${type}`, links: [] });
-    },
-  );
+  it.each([
+    'order.created',
+    'order.updated',
+    'checkout.created',
+    'checkout.updated',
+    'subscription.active',
+    'subscription.updated',
+    'refund.created',
+    'refund.updated',
+    'benefit_grant.created',
+    'a.type_polar_adds_later',
+    'constructor',
+  ])('%s parses and is ignored (unknown types must never fail a Polar delivery)', (type) => {
+    const event = polarFixture('subscription-active');
+    event.type = type;
+    expect(mapRawPolarEvent(event)).toEqual({ outcome: 'ignored', reason: `unhandled event type ${type}`, links: [] });
+  });
 
   it('refund.created repeats what order.refunded says: ignored even with a refund-shaped body', () => {
     const event = { type: 'refund.created', timestamp: '2026-10-05T08:00:00Z', data: { id: 'r', order_id: 'o', amount: 3000 } };
@@ -26,7 +35,11 @@ describe('Polar dispatch', () => {
     ['no type', { data: {} }, /type/],
     ['data not an object', { type: 'order.paid', data: [] }, /data/],
     ['order.paid without net_amount', { type: 'order.paid', data: { ...polarFixture('order-paid-purchase').data, net_amount: undefined } }, /data\.net_amount/],
-    ['order.paid with a fractional amount', { type: 'order.paid', data: { ...polarFixture('order-paid-purchase').data, net_amount: 49.5 } }, /data\.net_amount/],
+    [
+      'order.paid with a fractional amount',
+      { type: 'order.paid', data: { ...polarFixture('order-paid-purchase').data, net_amount: 49.5 } },
+      /data\.net_amount/,
+    ],
     ['order.refunded without currency', { type: 'order.refunded', data: { ...polarFixture('order-refunded-full').data, currency: null } }, /data\.currency/],
   ])('parse refuses %s, naming the field', (_name, raw, issues) => {
     const parsed = parsePolarEvent(raw, 'msg_1');

@@ -58,7 +58,8 @@ describe('order.refunded -> refund', () => {
     const partial = mapRawPolarEvent(polarFixture('order-refunded-partial'));
     const full = mapRawPolarEvent(polarFixture('order-refunded-full'));
     const again = mapRawPolarEvent(polarFixture('order-refunded-full'), undefined, 'msg_other_delivery');
-    const key = (r: typeof partial) => (r.outcome === 'commands' && r.commands[0]!.kind === 'refund' ? `${r.commands[0]!.body.refundId}:${r.commands[0]!.body.refundedTotal}` : '');
+    const key = (r: typeof partial) =>
+      r.outcome === 'commands' && r.commands[0]!.kind === 'refund' ? `${r.commands[0]!.body.refundId}:${r.commands[0]!.body.refundedTotal}` : '';
     expect(key(partial)).not.toBe(key(full));
     expect(key(again)).toBe(key(full));
   });

@@ -13,9 +13,7 @@ export const polarOrderSchema = z.object({
   refunded_amount: z.number().int().nullish(),
   currency: polarCurrency,
   customer_id: z.string().min(1),
-  customer: z
-    .object({ external_id: z.string().nullish(), email: z.string().nullish(), name: z.string().nullish() })
-    .nullish(),
+  customer: z.object({ external_id: z.string().nullish(), email: z.string().nullish(), name: z.string().nullish() }).nullish(),
   metadata: polarMetadata,
   product_id: z.string().nullish(),
   subscription_id: z.string().nullish(),

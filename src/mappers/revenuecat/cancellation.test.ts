@@ -26,7 +26,8 @@ describe('CANCELLATION -> refund only for CUSTOMER_SUPPORT with a negative price
     const other = revenuecatFixture('cancellation-refund');
     other.event.id = '00000000-0000-4000-8000-0000000e0099';
     const second = mapRawRevenueCatEvent(other);
-    const identity = (r: typeof first) => (r.outcome === 'commands' && r.commands[0]!.kind === 'refund' ? [r.commands[0]!.body.refundId, r.commands[0]!.body.refundedTotal] : []);
+    const identity = (r: typeof first) =>
+      r.outcome === 'commands' && r.commands[0]!.kind === 'refund' ? [r.commands[0]!.body.refundId, r.commands[0]!.body.refundedTotal] : [];
     expect(identity(second)).toEqual(identity(first));
   });
 
@@ -38,10 +39,26 @@ describe('CANCELLATION -> refund only for CUSTOMER_SUPPORT with a negative price
 
   it.each([
     ['user turned off renewal', revenuecatFixture('cancellation-unsubscribe'), 'cancellation (UNSUBSCRIBE) is not a refund'],
-    ['CUSTOMER_SUPPORT with price 0', { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, price_in_purchased_currency: 0 } }, 'CUSTOMER_SUPPORT cancellation without a negative price_in_purchased_currency: nothing refunded'],
-    ['CUSTOMER_SUPPORT with unknown price', { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, price_in_purchased_currency: null } }, 'CUSTOMER_SUPPORT cancellation without a negative price_in_purchased_currency: nothing refunded'],
-    ['no cancel_reason', { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, cancel_reason: null } }, 'cancellation (no reason) is not a refund'],
-    ['refund smaller than a cent', { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, price_in_purchased_currency: -0.001 } }, 'refund of -0.001 USD is 0 in Dub units'],
+    [
+      'CUSTOMER_SUPPORT with price 0',
+      { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, price_in_purchased_currency: 0 } },
+      'CUSTOMER_SUPPORT cancellation without a negative price_in_purchased_currency: nothing refunded',
+    ],
+    [
+      'CUSTOMER_SUPPORT with unknown price',
+      { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, price_in_purchased_currency: null } },
+      'CUSTOMER_SUPPORT cancellation without a negative price_in_purchased_currency: nothing refunded',
+    ],
+    [
+      'no cancel_reason',
+      { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, cancel_reason: null } },
+      'cancellation (no reason) is not a refund',
+    ],
+    [
+      'refund smaller than a cent',
+      { ...revenuecatFixture('cancellation-refund'), event: { ...revenuecatFixture('cancellation-refund').event, price_in_purchased_currency: -0.001 } },
+      'refund of -0.001 USD is 0 in Dub units',
+    ],
   ])('%s: ignored', (_name, event, reason) => {
     expect(mapRawRevenueCatEvent(event)).toMatchObject({ outcome: 'ignored', reason });
   });

@@ -36,7 +36,10 @@ export const transactionSchema = eventHead.extend({
   // Floats in major units; null when RevenueCat does not know the price, negative for refunds.
   price: z.number().nullish(),
   price_in_purchased_currency: z.number().nullish(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/, 'expected a three-letter currency code').nullish(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'expected a three-letter currency code')
+    .nullish(),
   tax_percentage: z.number().nullish(),
   is_trial_conversion: z.boolean().nullish(),
   cancel_reason: z.string().nullish(),

@@ -66,7 +66,11 @@ describe('RevenueCat dispatch', () => {
       expect(JSON.stringify(result)).not.toContain('testEvent');
     });
     it('skip: ignored', () => {
-      expect(mapRawRevenueCatEvent(sandbox(), { testEvents: 'skip' })).toEqual({ outcome: 'ignored', reason: 'test event skipped (TEST_EVENTS=skip)', links: [] });
+      expect(mapRawRevenueCatEvent(sandbox(), { testEvents: 'skip' })).toEqual({
+        outcome: 'ignored',
+        reason: 'test event skipped (TEST_EVENTS=skip)',
+        links: [],
+      });
     });
     it('tag: metadata.testEvent', () => {
       expect(mapRawRevenueCatEvent(sandbox(), { testEvents: 'tag' })).toMatchObject({ commands: [{ body: { metadata: { testEvent: true } } }] });
@@ -81,7 +85,11 @@ describe('RevenueCat dispatch', () => {
     ['no event', { api_version: '1.0' }, /event/],
     ['no event id', { event: { type: 'RENEWAL' } }, /event\.id/],
     ['a sale without transaction_id', { event: { ...revenuecatFixture('renewal-eur').event, transaction_id: undefined } }, /event\.transaction_id/],
-    ['a price that is a string', { event: { ...revenuecatFixture('renewal-eur').event, price_in_purchased_currency: '7.99' } }, /event\.price_in_purchased_currency/],
+    [
+      'a price that is a string',
+      { event: { ...revenuecatFixture('renewal-eur').event, price_in_purchased_currency: '7.99' } },
+      /event\.price_in_purchased_currency/,
+    ],
   ])('parse refuses %s, naming the field', (_name, raw, issues) => {
     const parsed = parseRevenueCatEvent(raw);
     expect(parsed.ok).toBe(false);

@@ -99,7 +99,11 @@ describe('INITIAL_PURCHASE / RENEWAL / NON_RENEWING_PURCHASE -> sale', () => {
     it('an anonymous subscriber without a click id still sells, but learns no link', () => {
       const result = mapRawRevenueCatEvent(revenuecatFixture('non-renewing-purchase-jpy'));
       expect(result).toMatchObject({ outcome: 'commands', links: [] });
-      expect(saleOf(result)).toMatchObject({ customerExternalId: '$RCAnonymousID:00000000000040008000000000000b02', customerEmail: 'kenji@example.com', customerName: null });
+      expect(saleOf(result)).toMatchObject({
+        customerExternalId: '$RCAnonymousID:00000000000040008000000000000b02',
+        customerEmail: 'kenji@example.com',
+        customerName: null,
+      });
       expect(saleOf(result)?.clickId).toBeUndefined();
     });
   });

@@ -9,11 +9,7 @@ describe('customers/create and customers/update -> customer', () => {
       // 19-digit id: exact only in the gid.
       { externalId: '7234567890123456789', body: { name: 'Jane Doe', email: 'jane.doe@example.com' } },
     ],
-    [
-      'customers/update',
-      'customers-update',
-      { externalId: '6912345678901', body: { name: 'Lukas Becker', email: 'lukas.becker@example.de' } },
-    ],
+    ['customers/update', 'customers-update', { externalId: '6912345678901', body: { name: 'Lukas Becker', email: 'lukas.becker@example.de' } }],
   ])('%s', (topic, fixture, expected) => {
     expect(mapPayload(topic, loadFixture(fixture))).toEqual({
       outcome: 'commands',

@@ -65,11 +65,16 @@ describe('parseShopifyWebhook failures name the field', () => {
     ],
     ['missing order id', 'orders/paid', { ...order(), id: undefined }, 'invalid orders/paid payload: id: required'],
     ['refund without order_id', 'refunds/create', { id: 1, refund_line_items: [] }, 'order_id: required'],
-    ['refund line with a bad currency code', 'refunds/create', {
-      id: 1,
-      order_id: 2,
-      refund_line_items: [{ subtotal_set: { shop_money: { amount: '1.00', currency_code: 'US' } } }],
-    }, 'refund_line_items.0.subtotal_set.shop_money.currency_code: expected an ISO 4217 currency code'],
+    [
+      'refund line with a bad currency code',
+      'refunds/create',
+      {
+        id: 1,
+        order_id: 2,
+        refund_line_items: [{ subtotal_set: { shop_money: { amount: '1.00', currency_code: 'US' } } }],
+      },
+      'refund_line_items.0.subtotal_set.shop_money.currency_code: expected an ISO 4217 currency code',
+    ],
     ['customer id not a number', 'customers/create', { id: 'abc' }, 'id: expected a numeric id'],
   ])('%s', (_name, topic, payload, issue) => {
     const result = parseShopifyWebhook(webhookMeta(topic), payload);

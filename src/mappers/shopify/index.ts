@@ -51,9 +51,7 @@ export function parseShopifyWebhook(meta: ShopifyWebhookMeta, payload: unknown):
 
   const parsed = mapper.schema.safeParse(payload);
   if (parsed.success) return { ok: true, value: { meta, payload: parsed.data } };
-  const issues = parsed.error.issues
-    .slice(0, MAX_ISSUES)
-    .map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
+  const issues = parsed.error.issues.slice(0, MAX_ISSUES).map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
   return { ok: false, issues: `invalid ${meta.topic} payload: ${issues.join('; ')}` };
 }
 

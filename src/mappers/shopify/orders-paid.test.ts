@@ -175,9 +175,7 @@ describe('orders/paid field rules', () => {
       o.note_attributes = null;
       o.landing_site = null;
     });
-    expect(Object.keys(body).sort()).toEqual(
-      ['amount', 'currency', 'customerExternalId', 'eventName', 'invoiceId', 'metadata', 'paymentProcessor'].sort(),
-    );
+    expect(Object.keys(body).sort()).toEqual(['amount', 'currency', 'customerExternalId', 'eventName', 'invoiceId', 'metadata', 'paymentProcessor'].sort());
   });
 
   it('order without gid -> String(id) for invoiceId and refs', () => {

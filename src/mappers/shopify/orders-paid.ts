@@ -2,18 +2,7 @@ import * as z from 'zod';
 import type { SaleBody } from '../../dub/commands.js';
 import { decimalToDubUnits, isThreeDecimal } from '../money.js';
 import { bridgeMetadata, commands, ignored, tagTestEvent } from '../types.js';
-import {
-  customerExternalId,
-  deliveryIds,
-  fullName,
-  moneySet,
-  numericId,
-  orderClickId,
-  orderGid,
-  present,
-  resourceId,
-  type TopicMapper,
-} from './shared.js';
+import { customerExternalId, deliveryIds, fullName, moneySet, numericId, orderClickId, orderGid, present, resourceId, type TopicMapper } from './shared.js';
 
 const orderCustomer = z.object({
   id: numericId.nullish(),

@@ -22,10 +22,7 @@ export interface TopicMapper<T> {
  * Strings are accepted too, for a parser that keeps big numbers as text.
  */
 export const numericId = z.union(
-  [
-    z.number().refine((n) => Number.isInteger(n) && n > 0, 'expected a positive integer id'),
-    z.string().regex(/^\d+$/, 'expected a numeric id'),
-  ],
+  [z.number().refine((n) => Number.isInteger(n) && n > 0, 'expected a positive integer id'), z.string().regex(/^\d+$/, 'expected a numeric id')],
   { error: (issue) => (issue.input === undefined ? 'required' : 'expected a numeric id') },
 );
 
@@ -53,10 +50,7 @@ export function idFromGid(gid: string | null | undefined): string | null {
  * The exact id of a Shopify resource: from its gid when there is one, because `id` may have lost
  * precision in JSON.parse; else `String(id)`, exact for ids below 2^53.
  */
-export function resourceId(resource: {
-  id?: number | string | null | undefined;
-  admin_graphql_api_id?: string | null | undefined;
-}): string | null {
+export function resourceId(resource: { id?: number | string | null | undefined; admin_graphql_api_id?: string | null | undefined }): string | null {
   const fromGid = idFromGid(resource.admin_graphql_api_id);
   if (fromGid) return fromGid;
   if (resource.id === null || resource.id === undefined) return null;

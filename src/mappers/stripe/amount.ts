@@ -13,9 +13,7 @@ export interface DubAmount {
 export function toDubAmount(stripeAmount: number, currency: string): DubAmount {
   const lower = currency.toLowerCase();
   const amount = minorUnitsToDubUnits(stripeAmount, lower);
-  const original = isThreeDecimal(lower)
-    ? { originalAmount: thousandthsToDecimal(stripeAmount), originalCurrency: lower }
-    : {};
+  const original = isThreeDecimal(lower) ? { originalAmount: thousandthsToDecimal(stripeAmount), originalCurrency: lower } : {};
   return { amount, currency: lower, original };
 }
 

@@ -21,10 +21,7 @@ export function metadataValue(sources: readonly StripeMetadata[], key: string): 
 const CLICK_REFERENCE_PREFIX = 'dub_id_';
 
 /** The Dub click id: from `client_reference_id` (`dub_id_…`), else `metadata.dubClickId`. */
-export function clickIdOf(
-  clientReferenceId: string | null | undefined,
-  metadata: readonly StripeMetadata[],
-): string | undefined {
+export function clickIdOf(clientReferenceId: string | null | undefined, metadata: readonly StripeMetadata[]): string | undefined {
   if (clientReferenceId?.startsWith(CLICK_REFERENCE_PREFIX)) {
     const clickId = clientReferenceId.slice(CLICK_REFERENCE_PREFIX.length).trim();
     if (clickId) return clickId;
@@ -53,13 +50,9 @@ export interface ResolvedCustomer {
  * table's answer for the `cus_…` id, else the `cus_…` id itself, else the email.
  */
 export function resolveCustomer(facts: CustomerFacts, ctx: MapContext): ResolvedCustomer {
-  const merchantId =
-    metadataValue(facts.metadata, 'dubCustomerExternalId') ?? metadataValue(facts.metadata, 'dubCustomerId');
+  const merchantId = metadataValue(facts.metadata, 'dubCustomerExternalId') ?? metadataValue(facts.metadata, 'dubCustomerId');
   const stripeCustomerId = facts.stripeCustomerId || undefined;
-  const links: CustomerLink[] =
-    stripeCustomerId && merchantId
-      ? [{ source: 'stripe', providerCustomerId: stripeCustomerId, externalId: merchantId }]
-      : [];
+  const links: CustomerLink[] = stripeCustomerId && merchantId ? [{ source: 'stripe', providerCustomerId: stripeCustomerId, externalId: merchantId }] : [];
   // The pipeline looked the link up for this event's `cus_…`; without one it cannot apply.
   const linked = stripeCustomerId ? ctx.linkedExternalId || undefined : undefined;
   const email = facts.email?.trim() || undefined;

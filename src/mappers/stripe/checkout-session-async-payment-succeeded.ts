@@ -6,6 +6,4 @@ import { stripeMapper } from './envelope.js';
  * the session becomes a sale exactly as a paid `checkout.session.completed` would. Dub's own
  * Stripe app drops these.
  */
-export const checkoutSessionAsyncPaymentSucceeded = stripeMapper(checkoutSessionSchema, (event, session, ctx) =>
-  mapCheckoutSession(event, session, ctx, true),
-);
+export const checkoutSessionAsyncPaymentSucceeded = stripeMapper(checkoutSessionSchema, (event, session, ctx) => mapCheckoutSession(event, session, ctx, true));

@@ -27,12 +27,7 @@ export type CheckoutSession = z.infer<typeof checkoutSessionSchema>;
  * Shared by `completed` and `async_payment_succeeded`. `paymentConfirmed` is true when the event
  * itself means the money arrived (delayed methods such as SEPA, ACH, Boleto).
  */
-export function mapCheckoutSession(
-  event: StripeEvent,
-  session: CheckoutSession,
-  ctx: MapContext,
-  paymentConfirmed: boolean,
-): MapResult {
+export function mapCheckoutSession(event: StripeEvent, session: CheckoutSession, ctx: MapContext, paymentConfirmed: boolean): MapResult {
   const { externalId, links } = resolveCustomer(
     { metadata: [session.metadata], stripeCustomerId: session.customer, email: session.customer_details?.email },
     ctx,
@@ -45,8 +40,7 @@ export function mapCheckoutSession(
   const clickId = clickIdOf(session.client_reference_id, [session.metadata]);
   // Tax is money for the state, not revenue the partner earns commission on.
   const netAmount = (session.amount_total ?? 0) - (session.total_details?.amount_tax ?? 0);
-  const paid =
-    paymentConfirmed || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
+  const paid = paymentConfirmed || session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
   const ids = {
     stripeEventId: event.id,
     stripeAccountId: event.account,
@@ -100,6 +94,4 @@ export function mapCheckoutSession(
 }
 
 /** `checkout.session.completed`: a sale when paid, else a lead when a click is known. */
-export const checkoutSessionCompleted = stripeMapper(checkoutSessionSchema, (event, session, ctx) =>
-  mapCheckoutSession(event, session, ctx, false),
-);
+export const checkoutSessionCompleted = stripeMapper(checkoutSessionSchema, (event, session, ctx) => mapCheckoutSession(event, session, ctx, false));

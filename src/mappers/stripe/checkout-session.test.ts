@@ -104,11 +104,7 @@ describe('checkout.session.completed', () => {
   it('no invoice and no payment intent -> the session id is the invoiceId', () => {
     const event = stripeFixture('checkout-session-completed-payment');
     event.data.object.payment_intent = null;
-    const expected = paymentSale(
-      { invoiceId: PAYMENT_SESSION },
-      { stripePaymentIntentId: undefined },
-      { paymentIntent: undefined },
-    );
+    const expected = paymentSale({ invoiceId: PAYMENT_SESSION }, { stripePaymentIntentId: undefined }, { paymentIntent: undefined });
     expect(mapRawStripeEvent(event)).toStrictEqual({ outcome: 'commands', commands: [expected], links: [adaLink] });
   });
 

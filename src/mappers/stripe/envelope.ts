@@ -33,10 +33,7 @@ export interface StripeMapper<T> {
   map(event: StripeEvent, object: T, ctx: MapContext): MapResult;
 }
 
-export function stripeMapper<T>(
-  schema: z.ZodType<T>,
-  map: (event: StripeEvent, object: T, ctx: MapContext) => MapResult,
-): StripeMapper<T> {
+export function stripeMapper<T>(schema: z.ZodType<T>, map: (event: StripeEvent, object: T, ctx: MapContext) => MapResult): StripeMapper<T> {
   return { schema, map };
 }
 

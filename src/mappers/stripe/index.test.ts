@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapRawStripeEvent, stripeFixture } from '../../../test/fixtures/stripe/index.js';
-import {
-  handledStripeEventTypes,
-  mapStripeEvent,
-  parseStripeEvent,
-  stripeCustomerIdOf,
-  type StripeEvent,
-} from './index.js';
+import { handledStripeEventTypes, mapStripeEvent, parseStripeEvent, stripeCustomerIdOf, type StripeEvent } from './index.js';
 
 function parsed(raw: unknown): StripeEvent {
   const result = parseStripeEvent(raw);
@@ -104,18 +98,15 @@ describe('mapStripeEvent', () => {
     expect(mapRawStripeEvent(event, { testEvents: 'skip' })).toMatchObject({ outcome: 'commands' });
   });
 
-  it.each(['payout.paid', 'invoice.payment_succeeded', 'constructor', 'toString'])(
-    'unhandled type %s -> ignored',
-    (type) => {
-      const event = stripeFixture('charge-refunded');
-      event.type = type;
-      expect(mapRawStripeEvent(event)).toStrictEqual({
-        outcome: 'ignored',
-        reason: `unhandled event type ${type}`,
-        links: [],
-      });
-    },
-  );
+  it.each(['payout.paid', 'invoice.payment_succeeded', 'constructor', 'toString'])('unhandled type %s -> ignored', (type) => {
+    const event = stripeFixture('charge-refunded');
+    event.type = type;
+    expect(mapRawStripeEvent(event)).toStrictEqual({
+      outcome: 'ignored',
+      reason: `unhandled event type ${type}`,
+      links: [],
+    });
+  });
 
   it('stays total for an event that skipped parsing', () => {
     const event = parsed(stripeFixture('charge-refunded'));

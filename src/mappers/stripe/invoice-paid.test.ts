@@ -118,8 +118,7 @@ describe('invoice.paid', () => {
       ],
       links: [],
     });
-    const saleOf = (result: typeof checkout) =>
-      result.outcome === 'commands' && result.commands[0]?.kind === 'sale' ? result.commands[0].body : undefined;
+    const saleOf = (result: typeof checkout) => (result.outcome === 'commands' && result.commands[0]?.kind === 'sale' ? result.commands[0].body : undefined);
     expect(saleOf(checkout)).toMatchObject({
       invoiceId: FIRST_INVOICE,
       amount: 2900,

@@ -5,9 +5,7 @@ import { compact, toDubAmount } from './amount.js';
 import { clickIdOf, resolveCustomer, stripeMetadata } from './attribution.js';
 import { stripeCurrency, stripeMapper } from './envelope.js';
 
-const subscriptionDetails = z
-  .object({ metadata: stripeMetadata, subscription: z.string().nullish() })
-  .nullish();
+const subscriptionDetails = z.object({ metadata: stripeMetadata, subscription: z.string().nullish() }).nullish();
 
 const invoicePayment = z.object({
   status: z.string().nullish(),
@@ -53,15 +51,8 @@ function settlingPayment(invoice: Invoice): { paymentIntent?: string; charge?: s
 export const invoicePaid = stripeMapper(invoiceSchema, (event, invoice, ctx) => {
   const subscriptionId = invoice.subscription ?? invoice.parent?.subscription_details?.subscription;
   // Invoice metadata first; the subscription's metadata may sit on either (old or new API).
-  const metadata = [
-    invoice.metadata,
-    invoice.parent?.subscription_details?.metadata,
-    invoice.subscription_details?.metadata,
-  ];
-  const { externalId, links, attributed } = resolveCustomer(
-    { metadata, stripeCustomerId: invoice.customer, email: invoice.customer_email },
-    ctx,
-  );
+  const metadata = [invoice.metadata, invoice.parent?.subscription_details?.metadata, invoice.subscription_details?.metadata];
+  const { externalId, links, attributed } = resolveCustomer({ metadata, stripeCustomerId: invoice.customer, email: invoice.customer_email }, ctx);
   if (invoice.amount_paid <= 0) return ignored('invoice paid nothing (amount_paid 0: trial, coupon or credit)', links);
 
   // Paid in full: revenue without tax, like a checkout sale. Partly paid: only what was paid.

@@ -36,7 +36,13 @@ export async function startJsonServer(handle: (request: RecordedRequest, base: s
     } catch {
       body = text;
     }
-    const request: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: req.headers };
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers: req.headers,
+    };
     requests.push(request);
     const answer = handle(request, base);
     res.writeHead(answer.status, { ...(answer.status === 204 ? {} : { 'content-type': contentType }), ...answer.headers });

@@ -16,9 +16,22 @@ export interface FakeWebhook {
 }
 
 const KNOWN_EVENTS = [
-  'order_created', 'order_refunded', 'subscription_created', 'subscription_updated', 'subscription_cancelled', 'subscription_resumed',
-  'subscription_expired', 'subscription_paused', 'subscription_unpaused', 'subscription_payment_success', 'subscription_payment_failed',
-  'subscription_payment_recovered', 'subscription_payment_refunded', 'subscription_plan_changed', 'license_key_created', 'license_key_updated',
+  'order_created',
+  'order_refunded',
+  'subscription_created',
+  'subscription_updated',
+  'subscription_cancelled',
+  'subscription_resumed',
+  'subscription_expired',
+  'subscription_paused',
+  'subscription_unpaused',
+  'subscription_payment_success',
+  'subscription_payment_failed',
+  'subscription_payment_recovered',
+  'subscription_payment_refunded',
+  'subscription_plan_changed',
+  'license_key_created',
+  'license_key_updated',
 ];
 export const LEMONSQUEEZY_STORE = '81234';
 const PAGE_SIZE = 2;
@@ -64,7 +77,16 @@ export async function startFakeLemonSqueezy(apiKey = 'test_only_fake_lemonsqueez
       return {
         status: 200,
         body: {
-          meta: { page: { currentPage: number, from: page.length ? (number - 1) * size + 1 : null, lastPage, perPage: size, to: (number - 1) * size + page.length, total: all.length } },
+          meta: {
+            page: {
+              currentPage: number,
+              from: page.length ? (number - 1) * size + 1 : null,
+              lastPage,
+              perPage: size,
+              to: (number - 1) * size + page.length,
+              total: all.length,
+            },
+          },
           jsonapi: { version: '1.0' },
           links: { first: pageLink(1), last: pageLink(lastPage), ...(number < lastPage ? { next: pageLink(number + 1) } : {}) },
           data: page.map((w) => shown(w, base)),
@@ -81,10 +103,12 @@ export async function startFakeLemonSqueezy(apiKey = 'test_only_fake_lemonsqueez
         return failure(422, 'Unprocessable Entity', 'The secret must be between 6 and 40 characters.', '/data/attributes/secret');
       }
       const store = data.relationships?.store?.data;
-      if (store?.type !== 'stores' || !stores.includes(String(store.id))) return failure(404, 'Not Found', 'The related store was not found.', '/data/relationships/store');
+      if (store?.type !== 'stores' || !stores.includes(String(store.id)))
+        return failure(404, 'Not Found', 'The related store was not found.', '/data/relationships/store');
       const now = new Date().toISOString().replace('Z', '000Z');
       const webhook: FakeWebhook = {
-        type: 'webhooks', id: String(next++),
+        type: 'webhooks',
+        id: String(next++),
         attributes: { store_id: Number(store.id), url, events, last_sent_at: null, created_at: now, updated_at: now, test_mode: true },
         secret,
       };
@@ -121,8 +145,17 @@ export async function startFakeLemonSqueezy(apiKey = 'test_only_fake_lemonsqueez
     /** A webhook already in a store. */
     add(fields: { url: string; events: string[]; store?: string; secret?: string }) {
       const w: FakeWebhook = {
-        type: 'webhooks', id: String(next++),
-        attributes: { store_id: Number(fields.store ?? LEMONSQUEEZY_STORE), url: fields.url, events: fields.events, last_sent_at: null, created_at: '2026-01-01T00:00:00.000000Z', updated_at: '2026-01-01T00:00:00.000000Z', test_mode: true },
+        type: 'webhooks',
+        id: String(next++),
+        attributes: {
+          store_id: Number(fields.store ?? LEMONSQUEEZY_STORE),
+          url: fields.url,
+          events: fields.events,
+          last_sent_at: null,
+          created_at: '2026-01-01T00:00:00.000000Z',
+          updated_at: '2026-01-01T00:00:00.000000Z',
+          test_mode: true,
+        },
         secret: fields.secret ?? 'an-older-secret-chosen-by-hand',
       };
       webhooks.set(w.id, w);

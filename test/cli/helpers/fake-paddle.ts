@@ -21,12 +21,32 @@ export interface FakeDestination {
 
 /** Event types Paddle knows (a subset of its event type list; enough to refuse a misspelt one). */
 const KNOWN_EVENTS = [
-  'transaction.created', 'transaction.ready', 'transaction.billed', 'transaction.paid', 'transaction.completed',
-  'transaction.canceled', 'transaction.past_due', 'transaction.payment_failed', 'transaction.updated',
-  'customer.created', 'customer.updated', 'customer.imported', 'adjustment.created', 'adjustment.updated',
-  'subscription.created', 'subscription.activated', 'subscription.updated', 'subscription.canceled',
-  'subscription.paused', 'subscription.resumed', 'subscription.past_due', 'subscription.trialing',
-  'address.created', 'address.updated', 'business.created', 'business.updated',
+  'transaction.created',
+  'transaction.ready',
+  'transaction.billed',
+  'transaction.paid',
+  'transaction.completed',
+  'transaction.canceled',
+  'transaction.past_due',
+  'transaction.payment_failed',
+  'transaction.updated',
+  'customer.created',
+  'customer.updated',
+  'customer.imported',
+  'adjustment.created',
+  'adjustment.updated',
+  'subscription.created',
+  'subscription.activated',
+  'subscription.updated',
+  'subscription.canceled',
+  'subscription.paused',
+  'subscription.resumed',
+  'subscription.past_due',
+  'subscription.trialing',
+  'address.created',
+  'address.updated',
+  'business.created',
+  'business.updated',
 ];
 
 /** Paddle returns at most this many per page here (200 for real), so the CLI's paging is exercised. */
@@ -35,7 +55,10 @@ const PAGE_SIZE = 2;
 const eventObject = (name: string) => ({ name, description: `${name} (test)`, group: name.split('.')[0]!, available_versions: [1] });
 const error = (status: number, code: string, detail: string): Answer => ({
   status,
-  body: { error: { type: 'request_error', code, detail, documentation_url: `https://developer.paddle.com/errors/shared/${code}` }, meta: { request_id: 'req_fake' } },
+  body: {
+    error: { type: 'request_error', code, detail, documentation_url: `https://developer.paddle.com/errors/shared/${code}` },
+    meta: { request_id: 'req_fake' },
+  },
 });
 
 export async function startFakePaddle(apiKey = 'pdl_sdbx_apikey_01testfakepaddlekey000000000_testonly') {
@@ -62,7 +85,12 @@ export async function startFakePaddle(apiKey = 'pdl_sdbx_apikey_01testfakepaddle
       const perPage = Math.min(Number(request.query.per_page ?? PAGE_SIZE), PAGE_SIZE);
       const page = all.slice(start, start + perPage);
       const hasMore = start + perPage < all.length;
-      const pagination = { per_page: perPage, next: `${base}/notification-settings?after=${page.at(-1)?.id ?? ''}`, has_more: hasMore, estimated_total: all.length };
+      const pagination = {
+        per_page: perPage,
+        next: `${base}/notification-settings?after=${page.at(-1)?.id ?? ''}`,
+        has_more: hasMore,
+        estimated_total: all.length,
+      };
       return { status: 200, body: { data: page, meta: { ...meta, pagination } } };
     }
     if (!id && request.method === 'POST') {
@@ -114,9 +142,16 @@ export async function startFakePaddle(apiKey = 'pdl_sdbx_apikey_01testfakepaddle
       const n = next++;
       const { events, ...rest } = fields;
       const d: FakeDestination = {
-        id: idFor(n), description: 'added by the test', type: 'url', active: true, api_version: 1, include_sensitive_fields: false,
-        traffic_source: 'platform', endpoint_secret_key: `pdl_ntfset_01hzfake${String(n).padStart(18, '0')}_testonlyfakepaddlesecret${String(n).padStart(8, '0')}`,
-        subscribed_events: events.map(eventObject), ...rest,
+        id: idFor(n),
+        description: 'added by the test',
+        type: 'url',
+        active: true,
+        api_version: 1,
+        include_sensitive_fields: false,
+        traffic_source: 'platform',
+        endpoint_secret_key: `pdl_ntfset_01hzfake${String(n).padStart(18, '0')}_testonlyfakepaddlesecret${String(n).padStart(8, '0')}`,
+        subscribed_events: events.map(eventObject),
+        ...rest,
       };
       destinations.set(d.id, d);
       return d;

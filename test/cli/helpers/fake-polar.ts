@@ -20,10 +20,28 @@ export interface FakeEndpoint {
 
 /** Webhook event types Polar knows (a subset; enough to refuse a misspelt one with 422). */
 const KNOWN_EVENTS = [
-  'checkout.created', 'checkout.updated', 'checkout.expired', 'customer.created', 'customer.updated', 'customer.deleted',
-  'customer.state_changed', 'order.created', 'order.updated', 'order.paid', 'order.refunded', 'refund.created', 'refund.updated',
-  'subscription.created', 'subscription.updated', 'subscription.active', 'subscription.canceled', 'subscription.revoked',
-  'product.created', 'product.updated', 'benefit.created', 'benefit_grant.created',
+  'checkout.created',
+  'checkout.updated',
+  'checkout.expired',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'customer.state_changed',
+  'order.created',
+  'order.updated',
+  'order.paid',
+  'order.refunded',
+  'refund.created',
+  'refund.updated',
+  'subscription.created',
+  'subscription.updated',
+  'subscription.active',
+  'subscription.canceled',
+  'subscription.revoked',
+  'product.created',
+  'product.updated',
+  'benefit.created',
+  'benefit_grant.created',
 ];
 export const POLAR_ORGANIZATION = '00000000-0000-4000-8000-0000000000a1';
 const PAGE_SIZE = 2;
@@ -66,8 +84,15 @@ export async function startFakePolar(token = 'polar_oat_testonlyfakepolartoken00
       const n = next++;
       const now = new Date().toISOString();
       const endpoint: FakeEndpoint = {
-        id: idFor(n), created_at: now, modified_at: null, url: body.url, format: body.format, secret: secretFor(n),
-        organization_id: body.organization_id ?? POLAR_ORGANIZATION, events: body.events, enabled: true,
+        id: idFor(n),
+        created_at: now,
+        modified_at: null,
+        url: body.url,
+        format: body.format,
+        secret: secretFor(n),
+        organization_id: body.organization_id ?? POLAR_ORGANIZATION,
+        events: body.events,
+        enabled: true,
       };
       endpoints.set(endpoint.id, endpoint);
       return { status: 201, body: endpoint };
@@ -102,8 +127,14 @@ export async function startFakePolar(token = 'polar_oat_testonlyfakepolartoken00
     add(fields: Partial<FakeEndpoint> & { url: string; events: string[] }) {
       const n = next++;
       const e: FakeEndpoint = {
-        id: idFor(n), created_at: '2026-01-01T00:00:00Z', modified_at: null, format: 'raw', secret: secretFor(n),
-        organization_id: POLAR_ORGANIZATION, enabled: true, ...fields,
+        id: idFor(n),
+        created_at: '2026-01-01T00:00:00Z',
+        modified_at: null,
+        format: 'raw',
+        secret: secretFor(n),
+        organization_id: POLAR_ORGANIZATION,
+        enabled: true,
+        ...fields,
       };
       endpoints.set(e.id, e);
       return e;

@@ -32,11 +32,15 @@ export async function startFakeShopify(accessToken = 'shpat_cli_test_token') {
     res.end(JSON.stringify(body));
   };
   const operationOf = (query: string): GraphqlCall['operation'] =>
-    /webhookSubscriptionCreate\s*\(/.test(query) ? 'create'
-    : /webhookSubscriptionUpdate\s*\(/.test(query) ? 'update'
-    : /webhookSubscriptionDelete\s*\(/.test(query) ? 'delete'
-    : /webhookSubscriptions\s*\(/.test(query) ? 'list'
-    : 'unknown';
+    /webhookSubscriptionCreate\s*\(/.test(query)
+      ? 'create'
+      : /webhookSubscriptionUpdate\s*\(/.test(query)
+        ? 'update'
+        : /webhookSubscriptionDelete\s*\(/.test(query)
+          ? 'delete'
+          : /webhookSubscriptions\s*\(/.test(query)
+            ? 'list'
+            : 'unknown';
   const node = (s: FakeSubscription) => ({ id: s.id, topic: s.topic, endpoint: { __typename: 'WebhookHttpEndpoint', callbackUrl: s.callbackUrl } });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -69,15 +73,25 @@ export async function startFakeShopify(accessToken = 'shpat_cli_test_token') {
       case 'create': {
         const input = variables.webhookSubscription ?? {};
         if (!/^[A-Z_]+$/.test(variables.topic ?? '') || typeof input.callbackUrl !== 'string') {
-          return send(res, 200, { data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription'], message: 'invalid input' }] } } });
+          return send(res, 200, {
+            data: { webhookSubscriptionCreate: { webhookSubscription: null, userErrors: [{ field: ['webhookSubscription'], message: 'invalid input' }] } },
+          });
         }
-        const s: FakeSubscription = { id: `gid://shopify/WebhookSubscription/${next++}`, topic: variables.topic, callbackUrl: input.callbackUrl, format: input.format ?? 'JSON' };
+        const s: FakeSubscription = {
+          id: `gid://shopify/WebhookSubscription/${next++}`,
+          topic: variables.topic,
+          callbackUrl: input.callbackUrl,
+          format: input.format ?? 'JSON',
+        };
         subscriptions.set(s.id, s);
         return send(res, 200, { data: { webhookSubscriptionCreate: { webhookSubscription: { id: s.id, topic: s.topic }, userErrors: [] } } });
       }
       case 'update': {
         const s = subscriptions.get(variables.id);
-        if (!s) return send(res, 200, { data: { webhookSubscriptionUpdate: { webhookSubscription: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] } } });
+        if (!s)
+          return send(res, 200, {
+            data: { webhookSubscriptionUpdate: { webhookSubscription: null, userErrors: [{ field: ['id'], message: 'Webhook subscription does not exist' }] } },
+          });
         s.callbackUrl = variables.webhookSubscription?.callbackUrl ?? s.callbackUrl;
         return send(res, 200, { data: { webhookSubscriptionUpdate: { webhookSubscription: { id: s.id, topic: s.topic }, userErrors: [] } } });
       }

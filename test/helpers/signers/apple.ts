@@ -72,20 +72,60 @@ export function appleTestPki(): AppleTestPki {
   const dir = mkdtempSync(join(tmpdir(), 'dub-bridge-apple-pki-'));
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   writeFileSync(join(dir, 'ext.cnf'), EXTENSIONS);
-  for (const [name, curve] of [['root', 'P-384'], ['other-root', 'P-384'], ['intermediate', 'P-384'], ['leaf', 'P-256']]) {
+  for (const [name, curve] of [
+    ['root', 'P-384'],
+    ['other-root', 'P-384'],
+    ['intermediate', 'P-384'],
+    ['leaf', 'P-256'],
+  ]) {
     openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${curve}`, '-out', `${name}.key`);
   }
   for (const root of ['root', 'other-root']) {
-    openssl('req', '-x509', '-new', '-key', `${root}.key`, '-subj', ROOT_NAME, '-days', '3650', '-sha384',
-      '-config', 'ext.cnf', '-extensions', 'root', '-out', `${root}.pem`);
+    openssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      `${root}.key`,
+      '-subj',
+      ROOT_NAME,
+      '-days',
+      '3650',
+      '-sha384',
+      '-config',
+      'ext.cnf',
+      '-extensions',
+      'root',
+      '-out',
+      `${root}.pem`,
+    );
   }
   openssl('req', '-new', '-key', 'intermediate.key', '-subj', INTERMEDIATE_NAME, '-config', 'ext.cnf', '-out', 'intermediate.csr');
   openssl('req', '-new', '-key', 'leaf.key', '-subj', LEAF_NAME, '-config', 'ext.cnf', '-out', 'leaf.csr');
 
   let serial = 1;
   const issue = (csr: string, issuer: string, section: string, days: number, out: string) => {
-    openssl('x509', '-req', '-in', `${csr}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-set_serial', String(++serial),
-      '-days', String(days), '-sha384', '-extfile', 'ext.cnf', '-extensions', section, '-out', `${out}.pem`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${csr}.csr`,
+      '-CA',
+      `${issuer}.pem`,
+      '-CAkey',
+      `${issuer}.key`,
+      '-set_serial',
+      String(++serial),
+      '-days',
+      String(days),
+      '-sha384',
+      '-extfile',
+      'ext.cnf',
+      '-extensions',
+      section,
+      '-out',
+      `${out}.pem`,
+    );
     return derBase64(readFileSync(join(dir, `${out}.pem`), 'utf8'));
   };
   const leafKey = createPrivateKey(readFileSync(join(dir, 'leaf.key')));
