@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, is, isNull, lte, or, SQL, sql, type Query } from
 import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.js';
 import { customerLinks, inbox, outbox, saleLedger, saleRefs } from './schema.js';
-import type { Claim, DeliveredState, OutboxStats, RecordEventInput, RecordEventResult, Store } from './store.js';
+import type { Claim, DeliveredState, OutboxStats, Store } from './store.js';
 import { createRetention, planCompliance } from './scrub.js';
 import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
 import { createRefundLedger } from './refund-ledger.js';

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { ComplianceAction, CompliancePaths } from '../mappers/types.js';
+import type { ComplianceAction } from '../mappers/types.js';
 import type { AnySQLiteDatabase, AtomicRunner } from './drizzle-store.js';
 import { complianceLog, inbox, outbox, outboxStates, type OutboxState } from './schema.js';
 import type { Store } from './store.js';
