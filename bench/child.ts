@@ -22,17 +22,19 @@ const TASKSET = '/usr/bin/taskset';
 let serversDir: string | undefined;
 let profileFlags: string[] = [];
 let rebuild = true;
+let tree: string | undefined;
 
 export const canPin = () => existsSync(TASKSET);
 
-/** `--profile DIR`: every server writes a V8 CPU profile there; `--no-build`: reuse the last build. */
-export function configureChildren(options: { profileDir: string | null; noBuild: boolean }): void {
+/** `--profile DIR`: every server writes a V8 CPU profile there; `--no-build`: reuse the last build; `--tree`: build from there. */
+export function configureChildren(options: { profileDir: string | null; noBuild: boolean; tree: string | null }): void {
   if (options.profileDir) profileFlags = ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`];
   rebuild = !options.noBuild;
+  tree = options.tree ?? undefined;
 }
 
 export async function startChild(script: string, env: Record<string, string>, cpu?: number): Promise<ChildServer> {
-  const entry = join((serversDir ??= rebuild ? buildServers() : join(BUILD_DIR, 'bench', 'servers')), `${script}.js`);
+  const entry = join((serversDir ??= rebuild ? buildServers(tree) : join(BUILD_DIR, 'bench', 'servers')), `${script}.js`);
   const node = [process.execPath, ...profileFlags, entry];
   const [command, ...args] = cpu !== undefined && canPin() ? [TASKSET, '-c', String(cpu), ...node] : node;
   const child = spawn(command!, args, {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { STRIPE_SECRET, shopifyHeaders } from '../test/helpers/signers.js';
@@ -29,15 +30,27 @@ export function checkoutBodies(runId: string): () => string {
 }
 
 /**
+ * `Stripe-Signature` computed directly with node:crypto (HMAC-SHA256 of `<t>.<payload>`): 7 µs per
+ * 3 KB body against stripe-node's `generateTestHeaderString` at 16 µs, which made the signer a
+ * third of the old generator's cost per request. Checked once against stripe-node's own signer.
+ */
+export function stripeSignatureHeader(payload: string, timestamp: number, secret = STRIPE_SECRET): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${payload}`).digest('hex')}`;
+}
+
+const reference = Stripe.webhooks.generateTestHeaderString({ payload: '{"id":"evt_check"}', secret: STRIPE_SECRET, timestamp: 1_700_000_000 });
+if (stripeSignatureHeader('{"id":"evt_check"}', 1_700_000_000) !== reference) throw new Error('bench signer disagrees with stripe-node');
+
+/**
  * Paid checkout sessions (→ one attributed sale each), every one a new event, customer and
- * payment, signed with stripe-node's own signer at send time so the timestamp is always fresh.
- * Signing runs here, in the load generator, never in the server under test.
+ * payment, signed at send time so the timestamp is always fresh. Signing runs here, in the load
+ * generator, never in the server under test.
  */
 export function stripeCheckouts(runId: string): () => SignedRequest {
   const nextBody = checkoutBodies(runId);
   return () => {
     const payload = nextBody();
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET });
+    const signature = stripeSignatureHeader(payload, Math.floor(Date.now() / 1000));
     return { headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload };
   };
 }

@@ -1,6 +1,6 @@
-import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { SignedRequest } from './events.js';
-import { summarise, type Latency, type LoadResult } from './load.js';
+import { toWire, WireConnection } from './http-wire.js';
+import { summarise, targetPort, type Latency, type LoadResult } from './load.js';
 
 export interface OpenLoadOptions {
   /** http://127.0.0.1:<port> */
@@ -10,7 +10,7 @@ export interface OpenLoadOptions {
   /** Seconds of scheduled arrivals; answers get at most GRACE_MS more. */
   durationS: number;
   next: () => SignedRequest;
-  /** Bound on concurrent connections; requests beyond it wait in the agent for a socket. */
+  /** Bound on concurrent connections; requests beyond it wait for one to free up. */
   maxSockets: number;
 }
 
@@ -22,12 +22,12 @@ export interface OpenLoadResult extends LoadResult {
   /** Arrival rate asked for, and sends per second achieved over the schedule. */
   rate: number;
   sendRate: number;
-  /** `latency` counts from each request's scheduled arrival; this from when it got a socket. */
+  /** `latency` counts from each request's scheduled arrival; this from when it got a connection. */
   sendLatency: Latency;
   /** How late the generator itself issued a request at most (its event loop, not socket waits). */
   maxLagMs: number;
   maxSockets: number;
-  /** Most requests outstanding at once (waiting for a socket included), and most sockets in use. */
+  /** Most requests outstanding at once (waiting for a connection included), and connections opened. */
   peakInFlight: number;
   peakSockets: number;
   /** Requests still unanswered GRACE_MS after the last arrival (included in `errors`). */
@@ -39,12 +39,22 @@ const TICK_MS = 1;
 /** How long answers may take after the last arrival before they count as timeouts. */
 const GRACE_MS = 5_000;
 
-/** One run's state: what is in flight, what came back. */
+/** A request whose arrival time came while every allowed connection was busy. */
+interface Waiting {
+  scheduledAt: number;
+  wire: Buffer;
+}
+
+/** One run's state: connections, what is in flight, what came back. */
 interface Run {
-  agent: Agent;
-  target: URL;
+  port: number;
+  path: string;
   next: () => SignedRequest;
-  inFlight: Set<ClientRequest>;
+  maxSockets: number;
+  idle: WireConnection[];
+  connections: WireConnection[];
+  waiting: Waiting[];
+  inFlight: number;
   /** 2xx latencies, ms: from scheduled arrival and from send. */
   fromScheduled: Float64Array;
   fromSend: Float64Array;
@@ -54,7 +64,6 @@ interface Run {
   errors: number;
   maxLagMs: number;
   peakInFlight: number;
-  peakSockets: number;
   firstAnswerAt: number;
   lastAnswerAt: number;
 }
@@ -62,27 +71,40 @@ interface Run {
 /**
  * Open-loop load: request i arrives at t0 + i / rate whatever the server does, like webhooks from
  * Stripe and Shopify. A slow server or a late generator adds to the latency instead of lowering
- * the arrival rate (no coordinated omission).
+ * the arrival rate (no coordinated omission). Requests go over kept-alive raw connections
+ * (`http-wire.ts`, the closed loop's client): an idle one if any, a new one up to `maxSockets`,
+ * else the request waits for the next connection to free up, and that wait is in its latency.
  */
 export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadResult> {
-  const target = new URL(options.path, options.url);
-  if (target.hostname !== '127.0.0.1') throw new Error(`open-loop load only targets 127.0.0.1, got ${target.hostname}`);
+  const port = targetPort(options.url);
   const total = Math.max(1, Math.floor(options.ratePerSecond * options.durationS));
   const run: Run = {
-    agent: new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }),
-    target,
+    port,
+    path: options.path,
     next: options.next,
-    inFlight: new Set(),
+    maxSockets: options.maxSockets,
+    idle: [],
+    connections: [],
+    waiting: [],
+    inFlight: 0,
     fromScheduled: new Float64Array(total),
     fromSend: new Float64Array(total),
-    sent: 0, ok: 0, non2xx: 0, errors: 0, maxLagMs: 0, peakInFlight: 0, peakSockets: 0,
-    firstAnswerAt: Infinity, lastAnswerAt: -Infinity,
+    sent: 0,
+    ok: 0,
+    non2xx: 0,
+    errors: 0,
+    maxLagMs: 0,
+    peakInFlight: 0,
+    firstAnswerAt: Infinity,
+    lastAnswerAt: -Infinity,
   };
   const intervalMs = 1000 / options.ratePerSecond;
+  const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
-  const lastTick = await schedule(t0, total, intervalMs, (scheduledAt) => send(run, scheduledAt), () => peaks(run));
-  const timeouts = await drain(run.inFlight, GRACE_MS);
-  run.agent.destroy();
+  const lastTick = await schedule(t0, total, intervalMs, (scheduledAt) => arrive(run, scheduledAt));
+  const timeouts = await drain(run, GRACE_MS);
+  for (const connection of run.connections) connection.close();
+  const cpu = process.cpuUsage(cpuBefore);
   // Each request owns one interval after its arrival (or answer): on schedule, both rates = rate.
   const answersS = (run.lastAnswerAt - run.firstAnswerAt + intervalMs) / 1000;
   return {
@@ -93,46 +115,45 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     durationS: (Math.max(run.lastAnswerAt, lastTick) - t0) / 1000,
     rps: run.ok ? run.ok / answersS : 0,
     latency: summarise(run.fromScheduled.subarray(0, run.ok)),
+    generatorCpuUs: (cpu.user + cpu.system) / Math.max(run.ok, 1),
     rate: options.ratePerSecond,
     sendRate: run.sent / ((lastTick - t0 + intervalMs) / 1000),
     sendLatency: summarise(run.fromSend.subarray(0, run.ok)),
     maxLagMs: run.maxLagMs,
     peakInFlight: run.peakInFlight,
-    peakSockets: run.peakSockets,
+    peakSockets: run.connections.length,
     maxSockets: options.maxSockets,
     timeouts,
   };
 }
 
-/** Sends the request due at `scheduledAt`; its send time is when it gets a socket (after any wait for one). */
-function send(run: Run, scheduledAt: number): void {
+/** The request due at `scheduledAt` arrives: built and signed now, sent on a free connection or queued. */
+function arrive(run: Run, scheduledAt: number): void {
   run.maxLagMs = Math.max(run.maxLagMs, performance.now() - scheduledAt);
-  const { headers, body } = run.next();
-  const req = request(run.target, { method: 'POST', agent: run.agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } });
-  let sentAt = NaN;
-  const fail = () => {
-    if (run.inFlight.delete(req)) run.errors++;
-  };
-  run.inFlight.add(req);
+  const waiting = { scheduledAt, wire: toWire(run.port, run.path, run.next()) };
   run.sent++;
-  req.once('socket', () => {
-    sentAt = performance.now();
-  });
-  req.once('response', (res: IncomingMessage) => {
-    res.once('error', fail);
-    res.once('end', () => {
-      if (run.inFlight.delete(req)) record(run, res.statusCode ?? 0, scheduledAt, sentAt);
-    });
-    res.resume();
-  });
-  req.once('error', fail);
-  req.end(body);
+  run.inFlight++;
+  run.peakInFlight = Math.max(run.peakInFlight, run.inFlight);
+  let connection = run.idle.pop();
+  if (!connection && run.connections.length < run.maxSockets) {
+    connection = new WireConnection(run.port);
+    run.connections.push(connection);
+  }
+  if (connection) send(run, connection, waiting);
+  else run.waiting.push(waiting);
 }
 
-function peaks(run: Run): void {
-  run.peakInFlight = Math.max(run.peakInFlight, run.inFlight.size);
-  const sockets = Object.values(run.agent.sockets).reduce((n, list) => n + (list?.length ?? 0), 0);
-  run.peakSockets = Math.max(run.peakSockets, sockets);
+/** Sends on `connection`; its send time is now (after any wait for a connection). */
+function send(run: Run, connection: WireConnection, { scheduledAt, wire }: Waiting): void {
+  const sentAt = performance.now();
+  connection.send(wire, (status, error) => {
+    run.inFlight--;
+    if (error) run.errors++;
+    else record(run, status, scheduledAt, sentAt);
+    const next = run.waiting.shift();
+    if (next) send(run, connection, next);
+    else run.idle.push(connection);
+  });
 }
 
 function record(run: Run, status: number, scheduledAt: number, sentAt: number): void {
@@ -148,13 +169,12 @@ function record(run: Run, status: number, scheduledAt: number, sentAt: number): 
 }
 
 /** Every tick sends all requests due by now, so arrivals are spread evenly, not burst per second. */
-function schedule(t0: number, total: number, intervalMs: number, send: (scheduledAt: number) => void, afterTick: () => void): Promise<number> {
+function schedule(t0: number, total: number, intervalMs: number, send: (scheduledAt: number) => void): Promise<number> {
   return new Promise((resolve) => {
     let i = 0;
     const tick = () => {
       const now = performance.now();
       for (; i < total && t0 + i * intervalMs <= now; i++) send(t0 + i * intervalMs);
-      afterTick();
       if (i < total) setTimeout(tick, TICK_MS);
       else resolve(now);
     };
@@ -162,14 +182,11 @@ function schedule(t0: number, total: number, intervalMs: number, send: (schedule
   });
 }
 
-/** Waits for the answers still due, at most `graceMs`; aborts and counts the rest. */
-async function drain(inFlight: Set<ClientRequest>, graceMs: number): Promise<number> {
+/** Waits for the answers still due, at most `graceMs`; the rest count as timeouts. */
+async function drain(run: Run, graceMs: number): Promise<number> {
   const deadline = performance.now() + graceMs;
-  while (inFlight.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  const stragglers = [...inFlight];
-  inFlight.clear();
-  for (const req of stragglers) req.destroy();
-  return stragglers.length;
+  while (run.inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  return run.inFlight;
 }
 
 export const isOpenLoad = (load: LoadResult): load is OpenLoadResult => 'sendLatency' in load;

@@ -4,18 +4,33 @@ import type { BenchContext } from './context.js';
 import { HELP, parseOptions, type ScenarioName } from './options.js';
 import { machine, ratios, renderTables, writeJson, type ScenarioResult } from './report.js';
 import { delivery } from './scenarios/delivery.js';
-import { bare, bareFixedRate, bridgeFixedRate, bridgeShopify, bridgeStripe, naive, naiveFixedRate, verifyOnly } from './scenarios/ingest.js';
+import { mapBacklog } from './scenarios/map-backlog.js';
+import {
+  ackOnly,
+  bare,
+  bareFixedRate,
+  bridgeFixedRate,
+  bridgeShopify,
+  bridgeStripe,
+  naive,
+  naiveFixedRate,
+  verifyNode,
+  verifyOnly,
+} from './scenarios/ingest.js';
 import { soak } from './scenarios/soak.js';
 
 const RUNNERS: Record<ScenarioName, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   bare,
   verify: verifyOnly,
+  'verify-node': verifyNode,
   bridge: bridgeStripe,
+  'ack-only': ackOnly,
   shopify: bridgeShopify,
   naive,
   'fixed-rate': bridgeFixedRate,
   'bare-rate': bareFixedRate,
   'naive-rate': naiveFixedRate,
+  'map-backlog': mapBacklog,
   delivery,
   soak,
 };
@@ -30,6 +45,13 @@ function problems(result: ScenarioResult): string[] {
     const { pending = 0, delivered = 0, ...others } = result.outboxByState;
     if (Object.keys(others).length) found.push(`rows ended neither delivered nor pending: ${JSON.stringify(others)}`);
     if (pending + delivered !== result.backlog) found.push(`${result.backlog} rows seeded, ${pending + delivered} in the outbox`);
+    return found;
+  }
+  if (result.kind === 'map-backlog') {
+    if (result.ingest.ok !== result.events) found.push(`${result.ingest.ok} of ${result.events} events acknowledged`);
+    const { received = 0, unmapped = 0 } = result.inboxByState;
+    if (received > 0) found.push(`${received} events still received after the drain`);
+    if (unmapped > 0) found.push(`${unmapped} events unmapped`);
     return found;
   }
   const { load } = result;
@@ -69,10 +91,15 @@ async function main() {
   }
   const ratioList = ratios(results);
   const placement = pinned ? 'server pinned to core 1, load generator and fake Dub to core 0' : 'not pinned';
-  console.log(`\nmachine: ${machineBefore.cores} cores, ${machineBefore.cpu}, Node ${machineBefore.node}, ${placement}, load average before ${machineBefore.loadavg.map((n) => n.toFixed(2)).join(' ')}\n`);
+  console.log(
+    `\nmachine: ${machineBefore.cores} cores, ${machineBefore.cpu}, Node ${machineBefore.node}, ${placement}, load average before ${machineBefore.loadavg.map((n) => n.toFixed(2)).join(' ')}\n`,
+  );
   console.log(renderTables(results, ratioList));
   if (options.smoke) console.log('\nsmoke run: seconds-long runs with tiny counts check that every scenario works; the targets apply to full runs.');
-  const file = writeJson({ machine: { ...machineBefore, pinned }, loadavgAfter: machine().loadavg, options, results, ratios: ratioList, failures }, options.smoke);
+  const file = writeJson(
+    { machine: { ...machineBefore, pinned }, loadavgAfter: machine().loadavg, options, results, ratios: ratioList, failures },
+    options.smoke,
+  );
   console.log(`\nresults: ${file}`);
   if (failures.length) {
     console.error(`\nbench: ${failures.length} scenario(s) did not produce valid numbers:\n${failures.join('\n')}`);

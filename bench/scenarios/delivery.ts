@@ -65,7 +65,11 @@ export async function delivery(ctx: BenchContext): Promise<DeliveryResult> {
   ctx.log(`delivery: seeding ${backlog} outbox rows`);
   await seedBacklog(ctx, db.path);
   const seedS = (performance.now() - seedStart) / 1000;
-  const dub = await startChild('fake-dub', { FAKE_DUB_KEY: DUB_KEY, FAKE_DUB_RATE_PER_MINUTE: String(limit), FAKE_DUB_DELAY_MS: String(dubDelayMs) }, ctx.clientCpu);
+  const dub = await startChild(
+    'fake-dub',
+    { FAKE_DUB_KEY: DUB_KEY, FAKE_DUB_RATE_PER_MINUTE: String(limit), FAKE_DUB_DELAY_MS: String(dubDelayMs) },
+    ctx.clientCpu,
+  );
   const boundMs = (backlog / limit) * 60_000 * 1.5 + 30_000;
   ctx.log(`delivery: draining at up to ${limit}/min, concurrency ${concurrency}, bound ${Math.round(boundMs / 1000)}s`);
   const bridge = await startChild(

@@ -1,5 +1,5 @@
 import { startChild } from '../child.js';
-import { bridgeEnv, countRows, DUB_KEY, tempDatabase, type BenchContext } from '../context.js';
+import { bridgeEnv, countReceived, countRows, DUB_KEY, tempDatabase, type BenchContext } from '../context.js';
 import { shopifyOrders, stripeCheckouts } from '../events.js';
 import { runHttpScenario, type HttpResult } from './http.js';
 
@@ -26,31 +26,44 @@ export const bareFixedRate = (ctx: BenchContext) =>
     notes: 'reads the body, answers 200: the latency floor of this machine at this rate',
   });
 
-/** 2. Stripe signature check (constructEventAsync with the Node crypto provider), then 200. */
+/** 2. The bridge's own Stripe verifier (Web Crypto HMAC, JSON.parse), then 200. */
 export const verifyOnly = (ctx: BenchContext) =>
   runHttpScenario(ctx, {
     name: 'verify',
-    label: 'verify-only',
+    label: "verify-only, the bridge's verifier",
     server: 'verify-only',
     path: '/webhooks/stripe',
     next: stripeCheckouts(`${ctx.runId}v`),
-    notes: 'src/verify/stripe.ts, then 200',
+    notes: "the bridge's verifier (src/handlers/stripe/verify.ts, Web Crypto) incl. JSON.parse, then 200",
   });
 
-/** 3. The real bridge (dry run): verify, parse, map, record in SQLite, ack; delivery runs after. */
-async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'shopify', rate?: number): Promise<HttpResult> {
+/** 2b. The cheapest correct endpoint: node:crypto HMAC in constant time and JSON.parse, then 200. */
+export const verifyNode = (ctx: BenchContext) =>
+  runHttpScenario(ctx, {
+    name: 'verify-node',
+    label: 'verify-only (node:crypto): the baseline',
+    server: 'verify-node',
+    path: '/webhooks/stripe',
+    next: stripeCheckouts(`${ctx.runId}vn`),
+    notes: 'Stripe-Signature checked with node:crypto (timingSafeEqual), JSON.parse, then 200',
+  });
+
+/** 3. The real bridge: verify, identify, one durable insert, ack; mapping right after on the same core. */
+async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'shopify', rate?: number, server = 'bridge'): Promise<HttpResult> {
   const db = tempDatabase();
   try {
     return await runHttpScenario(ctx, {
       name,
-      label: rate ? `bridge @${rate}/s` : `bridge ${provider}`,
-      server: 'bridge',
+      label: server === 'bridge-held' ? 'ack path alone (mapping held back)' : rate ? `bridge @${rate}/s` : `bridge ${provider}`,
+      server,
       env: bridgeEnv(ctx, db.path),
       path: `/webhooks/${provider}`,
       next: provider === 'stripe' ? stripeCheckouts(`${ctx.runId}${name}`) : shopifyOrders(`${ctx.runId}${name}`),
       ...(rate ? { rate } : {}),
-      notes: `${provider === 'stripe' ? 'checkout.session.completed' : 'orders/paid'}, unique ids, dry run (no DUB_API_KEY)`,
-      recorded: () => countRows(db.path).inbox,
+      notes: `${provider === 'stripe' ? 'checkout.session.completed' : 'orders/paid'}, unique ids; ${server === 'bridge-held' ? 'stored and acked, never mapped' : 'stored, acked, then mapped and dispatched (dry run) on the same core'}`,
+      recorded: () => countRows(db.path),
+      // The held bridge never maps: nothing to wait for.
+      ...(server === 'bridge' ? { backlog: () => countReceived(db.path) } : {}),
     });
   } finally {
     db.remove();
@@ -60,6 +73,8 @@ async function bridge(ctx: BenchContext, name: string, provider: 'stripe' | 'sho
 export const bridgeStripe = (ctx: BenchContext) => bridge(ctx, 'bridge', 'stripe');
 export const bridgeShopify = (ctx: BenchContext) => bridge(ctx, 'shopify', 'shopify');
 export const bridgeFixedRate = (ctx: BenchContext) => bridge(ctx, 'fixed-rate', 'stripe', ctx.options.fixedRate);
+/** The bridge's ack path with nothing after it (servers/bridge-held.ts): what mapping costs the bridge row above. */
+export const ackOnly = (ctx: BenchContext) => bridge(ctx, 'ack-only', 'stripe', undefined, 'bridge-held');
 
 /** 4. Verify, then `await` Dub (fake, 150 ms per call) before answering: what users write instead. */
 const naiveHandler = (ctx: BenchContext, name: string, rate?: number) =>

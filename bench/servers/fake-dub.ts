@@ -49,7 +49,11 @@ function answer(req: IncomingMessage, res: ServerResponse, body: string) {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(
     sale
-      ? JSON.stringify({ eventName: sale.eventName, customer: { id: 'cus_fake', externalId: sale.customerExternalId }, sale: { amount: sale.amount, currency: sale.currency, invoiceId: sale.invoiceId } })
+      ? JSON.stringify({
+          eventName: sale.eventName,
+          customer: { id: 'cus_fake', externalId: sale.customerExternalId },
+          sale: { amount: sale.amount, currency: sale.currency, invoiceId: sale.invoiceId },
+        })
       : '{"click":{"id":"clk_fake"},"customer":{"id":"cus_fake"}}',
   );
 }
