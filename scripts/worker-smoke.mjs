@@ -91,6 +91,7 @@ async function main() {
     STRIPE_WEBHOOK_SECRET: STRIPE_SECRET,
     SHOPIFY_API_SECRET: SHOPIFY_SECRET,
     DUB_RATE_LIMIT_PER_MINUTE: String(RATE),
+    CONSOLE_TOKEN,
   };
   const log = openSync(logPath, 'w');
   dev = spawn(
@@ -125,6 +126,34 @@ async function main() {
   );
 
   await burst(base);
+  await consoleSmoke(base, sale.invoiceId);
+}
+
+const CONSOLE_TOKEN = 'worker-smoke-console-token-0001';
+
+/** The console under wrangler dev: refused without a session, signed in with the token, finds the sale and opens its trace. */
+async function consoleSmoke(base, invoiceId) {
+  const refused = await fetch(`${base}/console/`, { redirect: 'manual' });
+  if (refused.status < 300 || refused.status >= 400) throw new Error(`console without a session answered ${refused.status}, not a redirect to sign-in`);
+  const signIn = await fetch(`${base}/console/login`, { method: 'POST', body: new URLSearchParams({ token: CONSOLE_TOKEN }), redirect: 'manual' });
+  const cookie = signIn.headers.get('set-cookie')?.split(';')[0];
+  if (signIn.status !== 303 || !cookie) throw new Error(`console sign-in answered ${signIn.status} without a session cookie`);
+  const overview = await fetch(`${base}/console/`, { headers: { cookie } });
+  const page = await overview.text();
+  if (overview.status !== 200 || !page.includes('stripe')) throw new Error(`console overview answered ${overview.status}`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!csrf) throw new Error('console overview carries no CSRF token');
+  const search = await fetch(`${base}/console/search`, {
+    method: 'POST',
+    headers: { cookie },
+    body: new URLSearchParams({ term: invoiceId, _csrf: csrf }),
+  });
+  const found = await search.text();
+  const trace = /href="(\/console\/events\/\d+)"/.exec(found)?.[1];
+  if (search.status !== 200 || !trace) throw new Error(`console search for ${invoiceId} answered ${search.status} without the event`);
+  const traced = await fetch(`${base}${trace}`, { headers: { cookie } });
+  if (traced.status !== 200 || !(await traced.text()).includes(invoiceId)) throw new Error(`console trace ${trace} answered ${traced.status} without the sale`);
+  console.log(`worker-smoke: OK, the console signed in, found ${invoiceId} and opened its trace (${trace})`);
 }
 
 /** The paid checkout fixture as event `n` (its own event, session and payment ids), signed and posted. */
