@@ -1,11 +1,12 @@
-import { and, asc, eq, inArray, is, isNull, lte, or, SQL, sql, type Query } from 'drizzle-orm';
-import { alias, type BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, is, isNull, or, SQL, sql, type Query } from 'drizzle-orm';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import type * as schema from './schema.js';
 import { customerLinks, inbox, outbox, saleLedger, saleRefs } from './schema.js';
 import type { Claim, DeliveredState, OutboxStats, Store } from './store.js';
 import { createRetention, planCompliance } from './scrub.js';
 import { createOutboxAdmin, outboxConditions } from './outbox-admin.js';
 import { createRefundLedger } from './refund-ledger.js';
+import { claimRows } from './claim.js';
 import { createIngestStore } from './ingest-store.js';
 
 /** Any drizzle SQLite database: better-sqlite3 (sync) on Node, D1 (async) on Workers. */
@@ -37,7 +38,6 @@ type OutboxUpdate = { [K in keyof typeof outbox.$inferInsert]?: (typeof outbox.$
 
 /** Builds the Store over a drizzle SQLite database and its atomic runner. */
 export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner): Store {
-  const lead = alias(outbox, 'lead');
   // Asked for every Stripe webhook with a customer: built and prepared once.
   const findLink = db
     .select({ externalId: customerLinks.externalId })
@@ -76,44 +76,8 @@ export function createDrizzleStore(db: AnySQLiteDatabase, atomic: AtomicRunner):
       return rows[0]?.externalId;
     },
 
-    async claimDue(now, limit, leaseMs, skipTenants = []) {
-      // A customer's pending lead goes before anything else of that customer: Dub attributes a
-      // sale through the lead, so a sale sent first would count as unattributed.
-      const leadPending = db
-        .select({ one: sql`1` })
-        .from(lead)
-        .where(
-          and(
-            eq(lead.customerKey, outbox.customerKey),
-            sql`${lead.tenant} IS ${outbox.tenant}`,
-            eq(lead.kind, 'lead'),
-            eq(lead.state, 'pending'),
-            sql`${lead.id} <> ${outbox.id}`,
-          ),
-        );
-      const due = db
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.state, 'pending'),
-            lte(outbox.nextAttemptAt, now),
-            or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
-            or(eq(outbox.kind, 'lead'), isNull(outbox.customerKey), sql`NOT EXISTS ${leadPending}`),
-            // The keys as one JSON parameter: D1 refuses more than 100 bound parameters per
-            // statement, so a list of ~90 paused tenants made every claim fail there.
-            skipTenants.length
-              ? sql`coalesce(${outbox.tenant}, '') NOT IN (SELECT value FROM json_each(${JSON.stringify(skipTenants.map((t) => t ?? ''))}))`
-              : undefined,
-          ),
-        )
-        .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-        .limit(limit);
-      return db
-        .update(outbox)
-        .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
-        .where(inArray(outbox.id, due))
-        .returning();
+    claimDue(now, limit, leaseMs, skipTenants = []) {
+      return claimRows(db, now, limit, leaseMs, skipTenants);
     },
 
     markDelivered(claim: Claim, state: DeliveredState, response: string, at: number) {

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { claimRows } from '../db/claim.js';
 import type { AnySQLiteDatabase } from '../db/drizzle-store.js';
 import { outbox, type OutboxRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
@@ -10,12 +10,8 @@ export type RowScope = { ids: number[] } | { inboxId: number };
 /** `id IN (…)` with the ids as one JSON parameter: D1 refuses more than 100 bound parameters. */
 const idsIn = (ids: number[]) => sql`${outbox.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
-/**
- * Outbox statements only the Worker needs, on D1 (Node never scopes a claim). They follow the
- * Store's rules exactly; if `claimDue` in src/db/drizzle-store.ts changes, change `claimScoped` too.
- */
+/** Outbox statements only the Worker needs, on D1 (Node never scopes a claim). */
 export function workerOutbox(db: AnySQLiteDatabase) {
-  const lead = alias(outbox, 'lead');
   const scopeCondition = (scope: RowScope): SQL => ('ids' in scope ? idsIn(scope.ids) : eq(outbox.inboxId, scope.inboxId));
 
   return {
@@ -25,45 +21,7 @@ export function workerOutbox(db: AnySQLiteDatabase) {
      * statement (so two consumers given the same id never both get the row).
      */
     claimScoped(scope: RowScope): Store['claimDue'] {
-      return async (now, limit, leaseMs, skipTenants = []) => {
-        const leadPending = db
-          .select({ one: sql`1` })
-          .from(lead)
-          .where(
-            and(
-              eq(lead.customerKey, outbox.customerKey),
-              sql`${lead.tenant} IS ${outbox.tenant}`,
-              eq(lead.kind, 'lead'),
-              eq(lead.state, 'pending'),
-              sql`${lead.id} <> ${outbox.id}`,
-            ),
-          );
-        const due = db
-          .select({ id: outbox.id })
-          .from(outbox)
-          .where(
-            and(
-              scopeCondition(scope),
-              eq(outbox.state, 'pending'),
-              lte(outbox.nextAttemptAt, now),
-              or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)),
-              or(eq(outbox.kind, 'lead'), isNull(outbox.customerKey), sql`NOT EXISTS ${leadPending}`),
-              skipTenants.length
-                ? sql`coalesce(${outbox.tenant}, '') NOT IN (${sql.join(
-                    skipTenants.map((t) => sql`${t ?? ''}`),
-                    sql`, `,
-                  )})`
-                : undefined,
-            ),
-          )
-          .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-          .limit(limit);
-        return db
-          .update(outbox)
-          .set({ leaseUntil: now + leaseMs, attempts: sql`${outbox.attempts} + 1` })
-          .where(inArray(outbox.id, due))
-          .returning();
-      };
+      return (now, limit, leaseMs, skipTenants = []) => claimRows(db, now, limit, leaseMs, skipTenants, scopeCondition(scope));
     },
 
     /** The rows of `scope` in any state (what became of each message's row). */
